@@ -1,0 +1,171 @@
+"""CSL-JSON, the format citeproc, pandoc and Zotero read.
+
+Items validate against the CSL-JSON schema. Choices worth knowing:
+
+* **et al.** is kept as a final author ``{"literal": "others"}`` — the
+  convention of BibTeX's ``and others`` that pandoc follows — and as
+  ``custom.et-al = true`` for programs that read the flag;
+* ``container-title-short`` is the journal as printed; ``container-title`` is
+  the full title when refparse knows it (after enrichment), else as printed;
+* ``given`` holds initials spaced and dotted (``R. E.``) so that CSL
+  processors initialise every letter, not only the first;
+* a reference the grammar rejected keeps its raw text in ``note``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import Citation, Organization, Person
+
+
+@dataclass(frozen=True)
+class CslJsonOptions:
+    """Options for CSL-JSON output.
+
+    Attributes:
+        indent: JSON indentation; ``None`` for one line.
+        ascii: escape non-ASCII characters.
+    """
+
+    indent: int | None = 2
+    ascii: bool = False
+
+
+_INITIALS_ONLY = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}|(?:[A-Z\u00c0-\u00de][a-z]?\.?[\s-]*)+")
+
+
+def csl_given(person: Person) -> str | None:
+    """The ``given`` CSL field: initials spaced and dotted, full names as printed."""
+    if not person.given:
+        return None
+    g = person.given.strip()
+    if _INITIALS_ONLY.fullmatch(g) and person.initials:
+        return re.sub(r"\.(?=[^\s.-])", ". ", person.initials)
+    return g
+
+
+def csl_name(name: Person | Organization) -> dict[str, str]:
+    """One CSL name object."""
+    if isinstance(name, Organization):
+        return {"literal": name.name}
+    out = {"family": name.family}
+    given = csl_given(name)
+    if given:
+        out["given"] = given
+    if name.particle:
+        out["non-dropping-particle"] = name.particle
+    if name.suffix:
+        out["suffix"] = name.suffix
+    return out
+
+
+def _date(c: Citation) -> dict[str, Any] | None:
+    if not c.date:
+        return None
+    parts = [c.date.year]
+    if c.date.month and c.date.month <= 12:
+        parts.append(c.date.month)
+        if c.date.day:
+            parts.append(c.date.day)
+    out: dict[str, Any] = {"date-parts": [parts]}
+    if c.date.month and c.date.month > 12:
+        out["season"] = c.date.month - 12
+    return out
+
+
+def to_csl_item(c: Citation, index: int = 0) -> dict[str, Any]:
+    """One citation as a CSL-JSON item.
+
+    Args:
+        c: the citation.
+        index: its position, used for the ``id`` when it has no number.
+
+    Returns:
+        A dict that validates against the CSL-JSON schema.
+    """
+    item: dict[str, Any] = {"id": f"ref{c.number if c.number is not None else index + 1}", "type": c.type}
+    if c.number is not None:
+        item["citation-number"] = c.number
+    authors = [csl_name(a) for a in c.authors]
+    if c.et_al:
+        authors.append({"literal": "others"})
+    if authors:
+        item["author"] = authors
+    editors = [csl_name(e) for e in c.editors]
+    if c.editors_et_al:
+        editors.append({"literal": "others"})
+    if editors:
+        item["editor"] = editors
+    simple = {
+        "title": c.title,
+        "container-title": c.container_title_full or c.container_title,
+        "volume": c.volume,
+        "issue": c.issue,
+        "edition": c.edition,
+        "publisher": c.publisher,
+        "publisher-place": c.publisher_place,
+        "genre": c.genre,
+        "DOI": c.doi,
+        "PMID": c.pmid,
+        "PMCID": c.pmcid,
+        "URL": c.url,
+        "ISBN": c.isbn,
+        "abstract": c.abstract,
+    }
+    if c.type == "article-journal" and c.container_title:
+        simple["container-title-short"] = c.container_title
+    item.update({k: v for k, v in simple.items() if v})
+    if c.pages:
+        item["page"] = f"{c.pages.first}-{c.pages.last}" if c.pages.last else c.pages.first
+        item["page-first"] = c.pages.first
+    if c.article_number:
+        item["number"] = c.article_number
+    issued = _date(c)
+    if issued:
+        item["issued"] = issued
+        if c.date and c.date.year_suffix:
+            item["year-suffix"] = c.date.year_suffix
+    if c.event:
+        if c.event.title:
+            item["event-title"] = c.event.title
+        if c.event.place:
+            item["event-place"] = c.event.place
+        if c.event.date:
+            item["event-date"] = {"raw": c.event.date}
+    if c.accessed:
+        item["accessed"] = {"raw": c.accessed}
+    if c.keywords:
+        item["keyword"] = ", ".join(c.keywords)
+    notes = [c.note] if c.note else []
+    if c.status != "parsed":
+        reasons = "; ".join(w.message for w in c.warnings if w.code == "grammar")
+        notes.append(f"refparse: {c.status} ({reasons}). Raw: {c.raw}")
+    if notes:
+        item["note"] = "\n".join(notes)
+    custom: dict[str, Any] = {}
+    if c.et_al:
+        custom["et-al"] = True
+    if c.match:
+        custom["doi-match"] = {"score": c.match.score, "source": c.match.source, "evidence": c.match.evidence}
+    if custom:
+        item["custom"] = custom
+    return item
+
+
+def to_csl_json(citations: list[Citation] | tuple[Citation, ...], options: CslJsonOptions | None = None) -> str:
+    """Citations as a CSL-JSON array (a string).
+
+    Args:
+        citations: the citations, in order.
+        options: formatting options.
+
+    Returns:
+        The JSON text, ending with a newline.
+    """
+    opts = options or CslJsonOptions()
+    items = [to_csl_item(c, i) for i, c in enumerate(citations)]
+    return json.dumps(items, ensure_ascii=opts.ascii, indent=opts.indent) + "\n"

@@ -1,0 +1,245 @@
+"""Stage 3a — lex: each line of a reference becomes one or more grammar tokens.
+
+The line-broken format already did most of a lexer's work: a publisher's page
+puts every element (a surname, the initials, the title, a volume) and every
+text node between elements (``, ``, ``):``, ``. doi:``) on a line of its own.
+So a line is the unit, and this module only *classifies* it:
+
+* **punctuation lines** (``):``, ``. (``, ``,”``) are split into one token per
+  mark, so the grammar sees ``RPAR COLON`` however a publisher glued them;
+* **keyword lines** (``, et al``, ``. In:``, ``, editors.``, ``doi:``, ``pp.``,
+  ``Available from:``) give their punctuation tokens plus one keyword token;
+* **element lines** are classified by shape: a year, a number, a page
+  locator (``e24``, ``73.e1``), initials, a name particle (``van der``), a DOI,
+  a URL, or — everything else — ``TEXT``. Numbers wrapped in brackets or
+  followed by a separator (``(2011).``, ``12,``) are unwrapped the same way.
+
+Which ``TEXT`` is a surname, a title or a journal is *not* decided here: the
+grammar decides it from the position, which is the point of having one.
+
+Classification is a pure function of the line's text, cached, because the
+same punctuation lines recur tens of times per reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from lark import Token
+
+from .read import Line
+from .split import is_noise
+
+# --------------------------------------------------------------------------- punctuation
+_PUNCT_TYPES = {
+    ".": "DOT",
+    ",": "COMMA",
+    ";": "SEMI",
+    ":": "COLON",
+    "(": "LPAR",
+    ")": "RPAR",
+    "[": "LPAR",
+    "]": "RPAR",
+    "-": "DASH",
+    "\u2010": "DASH",
+    "\u2011": "DASH",
+    "\u2012": "DASH",
+    "\u2013": "DASH",
+    "\u2014": "DASH",
+    "\u2212": "DASH",
+    "\u201c": "QUOTE",
+    "\u201d": "QUOTE",
+    "\u201e": "QUOTE",
+    '"': "QUOTE",
+    "\u2018": "QUOTE",
+    "\u2019": "QUOTE",
+    "'": "QUOTE",
+    "\u00ab": "QUOTE",
+    "\u00bb": "QUOTE",
+    "&": "AND",
+    "?": "QMARK",
+    "!": "QMARK",
+    "/": "SLASH",
+}
+_PUNCT_CHARS = "".join(_PUNCT_TYPES)
+_PUNCT_CLASS = "[" + re.escape(_PUNCT_CHARS) + r"\s]"
+_PUNCT_LINE = re.compile(_PUNCT_CLASS + "+")
+
+# --------------------------------------------------------------------------- keywords
+# Each keyword may be wrapped in punctuation (", et al", ". In:", ", editors.").
+# Groups named V_... carry a value the transformer needs.
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+    r"|Spring|Summer|Autumn|Fall|Winter)\.?"
+)
+_KEYWORDS: list[tuple[str, str]] = [
+    ("ETAL", r"et\.? ?al\.?|and others|u\.? ?a\.|et coll\."),
+    ("AND", r"and|&|und"),
+    ("INPRESS", r"[Ii]n [Pp]ress|[Ff]orthcoming|[Uu]npublished(?: data| work)?|[Ii]n preparation|[Pp]ersonal communication|[Ss]ubmitted"),
+    ("IN", r"[Ii]n:?"),
+    ("EDS", r"(?:eds?|editors?|Eds?|Editors?|Hrsg)\.?(?: by)?|\((?:eds?|Eds?|editors?|Editors?)\.?\)|edited by|Edited by"),
+    ("DOIKW", r"(?:doi|DOI|Doi):?|https?://(?:dx\.)?doi\.org/?"),
+    ("PMIDKW", r"(?:PubMed(?: PMID)?|PMID):?"),
+    ("PMCID", r"(?:PubMed Central )?PMCID:? ?PMC(?:PMC|Pmc)?(?P<V_PMCID>\d+)"),
+    ("PP", r"pp?\.?|pages?|Pp\."),
+    ("VOL", r"[Vv]ol(?:ume)?\.?(?: (?P<V_VOL>\d+))?"),
+    ("NO", r"[Nn]o\.?|[Nn]r\.?|[Ii]ssue|[Nn]umber"),
+    ("SUPPL", r"(?:\d+ )?[Ss]uppl?(?:ement)?\.?(?: ?(?:[0-9]+[A-Za-z]?|[A-Z]))?|(?:\d+ )?(?:[Pp]t\.?|[Pp]art) ?\d+"),
+    ("AVAIL", r"Available(?: (?:from|at|online))?:?|Retrieved from:?|URL:?|Online:?|Accessible at:?"),
+    ("ACCESSED", r"(?:[Aa]ccessed(?: on)?|[Cc]ited|[Ll]ast accessed|[Vv]iewed|[Rr]etrieved(?! from)):? ?(?P<V_ACCESSED>.*)"),
+    ("PRESENTED", r"(?:(?:Paper|Poster|Abstract|Oral presentation) )?[Pp]resented at:? ?(?P<V_EVENT>.*)"),
+    ("EPUB", r"(?:Epub|E-?pub(?:lished)?|Published online|[Oo]nline ahead of print|Epub ahead of print)\b ?(?P<V_EPUB>.*)"),
+    ("ISBN", r"ISBN(?:-1[03])?:? ?(?P<V_ISBN>[0-9][0-9Xx -]{8,20})"),
+    ("ARXIV", r"(?P<V_ARXIV>arXiv: ?\S+)"),
+    ("MONTH", r"(?:\d{1,2} )?" + _MONTHS + r"(?: ?[-/\u2013] ?" + _MONTHS + r")?(?: \d{1,2}(?:st|nd|rd|th)?)?"),
+    ("EDITION", r"(?P<V_EDITION>\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth|[Rr]ev(?:ised)?\.?) (?:[Ee]d(?:ition|n)?\.?)"),
+    ("GENRE", r"(?P<V_GENRE>(?:Ph\.? ?D\.?|Doctoral|Master'?s?|MSc|Bachelor'?s?) (?:[Tt]hesis|[Dd]issertation)|[Dd]issertation|[Tt]hesis)"
+              r"|\[(?P<V_GENRE2>[^\]]{2,40})\]"),
+]
+_LEAD = r"(?P<lead>(?:" + _PUNCT_CLASS + r")*?)"
+_TRAIL = r"(?P<trail>(?:" + _PUNCT_CLASS + r")*)"
+_KEYWORD_LINE = re.compile(
+    _LEAD + r"(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in _KEYWORDS) + r")" + _TRAIL
+)
+
+# --------------------------------------------------------------------------- element shapes
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0410-\u042f"
+_SHAPES: list[tuple[str, str]] = [
+    ("DOI", r"(?:(?:doi|DOI):? ?|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+"),
+    ("URL", r"(?:https?|ftp)://\S+|www\.\S+\.\S+"),
+    ("PMCID", r"PMC\d{4,9}"),
+    ("YEAR", r"(?:1[4-9]\d\d|20\d\d)[a-z]?"),
+    ("NUM", r"\d+"),
+    ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th"),
+    ("LOC", r"(?:[A-Z]{1,3}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
+    ("RANGE", r"(?:[A-Za-z]{1,2})?\d+[A-Za-z]?\d* ?[-\u2010-\u2014] ?(?:[A-Za-z]{1,2})?\d+[A-Za-z]?\d*"),
+    (
+        "PARTICLE",
+        r"(?:[Vv]an|[Vv]on|[Vv]ande|[Dd]e|[Dd]er|[Dd]en|[Dd]el|[Dd]ella|[Dd]ei|[Dd]egli|[Dd]i|[Dd]a|[Dd]as|[Dd]os|[Dd]u"
+        r"|[Ll]a|[Ll]e|[Tt]er|[Tt]en|[Zz]u|[Zz]ur|[Bb]in|[Ii]bn|[Dd]'|[Ll]')"
+        r"(?: (?:van|von|de|der|den|del|della|di|da|la|le|les|los|las|lo|ten|ter|zu|zur|y))*",
+    ),
+    (
+        "INIT",
+        rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\. ?(?:-|\u2010)? ?)+|[{_UP}](?:[-\u2010][{_UP}])+\.?",
+    ),
+]
+_SHAPE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _SHAPES))
+# An element wrapped in brackets or followed by separators: "(2011).", "12,", "C.:".
+_WRAPPED = re.compile(r"(?P<lead>[(\[\u201c\"]*)(?P<core>.+?)(?P<trail>[)\],;:\u201d\"]*)")
+# A text node after an element: leading punctuation, a space, then words.
+_TEXT_NODE = re.compile(r"(?P<lead>[.,;:)\]]+ ?)(?P<rest>\S.*)")
+
+_ATOM = re.compile(r"\d+(?:\.[A-Za-z]?\d+)?[A-Za-z]{0,2}\d*|[A-Za-z]+\.?|[^\w\s]")
+
+_Kinds = tuple[tuple[str, str], ...]
+
+
+def _punct(chars: str) -> list[tuple[str, str]]:
+    return [(_PUNCT_TYPES[c], c) for c in chars if not c.isspace()]
+
+
+def _keyword(text: str) -> _Kinds | None:
+    m = _KEYWORD_LINE.fullmatch(text)
+    if m is None:
+        return None
+    kind = next(name for name, _ in _KEYWORDS if m.group(name) is not None)
+    values = [v for k, v in m.groupdict().items() if k.startswith("V_") and v]
+    value = values[0] if values else m.group(kind)
+    return (*_punct(m.group("lead")), (kind, value.strip()), *_punct(m.group("trail")))
+
+
+def _shape(text: str) -> str | None:
+    m = _SHAPE.fullmatch(text)
+    return m.lastgroup if m else None
+
+
+def _compound(text: str) -> _Kinds | None:
+    """Split a short line of numbers and marks (``109(41)``, ``3: 154-178``).
+
+    Some pages print volume, issue and pages in one text node; when every
+    piece of such a line is a number, a locator, a keyword or a mark, the
+    pieces are the tokens.
+    """
+    if len(text) > 40 or not any(c.isdigit() for c in text):
+        return None
+    out: list[tuple[str, str]] = []
+    for atom in _ATOM.findall(text):
+        if atom in _PUNCT_TYPES:
+            out.append((_PUNCT_TYPES[atom], atom))
+            continue
+        kinds = _keyword(atom) or ((kind, atom),) if (kind := _shape(atom)) else _keyword(atom)
+        if not kinds or any(k in ("TEXT", "RANGE") for k, _ in kinds):
+            return None
+        out.extend(kinds)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def classify(text: str) -> _Kinds:
+    """Classify one cleaned line into ``(token type, value)`` pairs.
+
+    Args:
+        text: a cleaned, non-empty line.
+
+    Returns:
+        A tuple of pairs; most lines give exactly one.
+    """
+    if _PUNCT_LINE.fullmatch(text):
+        return tuple(_punct(text))
+    kw = _keyword(text)
+    if kw is not None:
+        return kw
+    kind = _shape(text)
+    if kind is not None:
+        return ((kind, text),)
+    m = _WRAPPED.fullmatch(text)
+    if m and (m.group("lead") or m.group("trail")):
+        core = m.group("core")
+        inner = _shape(core) or (_keyword(core) and "KW")
+        if inner == "KW":
+            kw = _keyword(core)
+            assert kw is not None
+            return (*_punct(m.group("lead")), *kw, *_punct(m.group("trail")))
+        if inner is not None:
+            return (*_punct(m.group("lead")), (inner, core), *_punct(m.group("trail")))
+    node = _TEXT_NODE.fullmatch(text)
+    if node is not None:
+        return (*_punct(node.group("lead")), *classify(node.group("rest")))
+    compound = _compound(text)
+    if compound is not None:
+        return compound
+    if is_noise(text):
+        return (("NOISE", text),)
+    return (("TEXT", text),)
+
+
+_GLUED = re.compile(rf"[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)* [{_UP}]{{1,3}}")
+
+
+def tokens(lines: Iterable[Line]) -> Iterator[Token]:
+    """Turn a reference's lines into Lark tokens, dropping link furniture.
+
+    One rule looks at the previous token: a surname line that ends in
+    initials right after a particle line (``van der`` / ``Sluis IM``) is a
+    page's tagging glitch, emitted as ``GLUED`` so the grammar can rejoin the
+    name instead of reading "Sluis IM" as a surname.
+
+    Args:
+        lines: the block's lines (label excluded).
+
+    Yields:
+        Tokens whose ``line`` is the 1-based input line.
+    """
+    previous = ""
+    for line in lines:
+        for kind, value in classify(line.text):
+            if kind == "NOISE":
+                continue
+            if kind == "TEXT" and previous == "PARTICLE" and _GLUED.fullmatch(value):
+                kind = "GLUED"
+            previous = kind
+            yield Token(kind, value, line=line.number)

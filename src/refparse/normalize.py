@@ -1,0 +1,304 @@
+"""Stage 4 — normalize: small pure functions from printed text to canonical values.
+
+Each function takes what a page printed and returns the canonical value (or
+``None`` when the text is not a valid value of that kind). They are pure so
+they can be tested one by one and are idempotent:
+``f(f(x)) == f(x)`` wherever the output is a string of the same kind.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# --------------------------------------------------------------------------- text
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC with runs of whitespace collapsed and ends stripped."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def ascii_dashes(text: str) -> str:
+    """Replace typographic dashes and minus signs by a hyphen-minus."""
+    return text.translate(_DASHES)
+
+
+def strip_edge_punct(text: str) -> str:
+    """Drop separator punctuation a page left at either end of an element.
+
+    Keeps closing brackets, quotes and a final ``?``/``!`` that belong to it.
+    """
+    return text.strip().strip(",;:").rstrip(".").strip()
+
+
+# --------------------------------------------------------------------------- names
+#: Particles written in lower case are non-dropping particles (CSL/biblatex
+#: practice): "van der Sluis" sorts under S. Capitalised ones ("De Moerloose",
+#: "Van der Velden") are part of the family name as printed.
+_PARTICLE = re.compile(
+    r"(?P<p>(?:(?:van|von|vande|de|der|den|del|della|dei|degli|di|da|das|dos|du|la|le|ter|ten|zu|zur|bin|ibn|al|el)"
+    r"(?:\s|$))+|(?:d'|l'))(?P<rest>.*)",
+    re.S,
+)
+_GLUED = re.compile(r"(?P<family>.+?)\s+(?P<initials>[A-Z\u00c0-\u00de]{1,4}|(?:[A-Z]\.\s?)+)")
+
+
+def split_particle(family: str) -> tuple[str | None, str]:
+    """Split a lower-case particle off a family name.
+
+    Args:
+        family: the family name as printed, e.g. ``van der Sluis``.
+
+    Returns:
+        ``(particle, core)``, e.g. ``("van der", "Sluis")``; ``(None, family)``
+        when there is no lower-case particle or nothing would remain.
+    """
+    m = _PARTICLE.fullmatch(family.strip())
+    if not m or not m.group("rest").strip():
+        return None, family.strip()
+    return m.group("p").strip(), m.group("rest").strip()
+
+
+def split_glued(text: str) -> tuple[str, str | None]:
+    """Separate initials a page glued to a surname (``Sluis IM``).
+
+    Args:
+        text: a surname line that may end in initials.
+
+    Returns:
+        ``(family, initials)``; initials is ``None`` when none are glued on.
+    """
+    m = _GLUED.fullmatch(text.strip())
+    if not m:
+        return text.strip(), None
+    return m.group("family"), m.group("initials").strip()
+
+
+def initials(given: str | None) -> str | None:
+    """Canonical dotted initials of a given name as printed.
+
+    ``RE`` → ``R.E.``; ``R. S.`` → ``R.S.``; ``J.-P.`` → ``J.-P.``;
+    ``Juan Luis`` → ``J.L.``; ``Ch.`` → ``Ch.``.
+
+    Args:
+        given: the given name(s) or initials as printed.
+
+    Returns:
+        The initials, or ``None`` for an empty input.
+    """
+    if not given or not given.strip():
+        return None
+    g = given.strip()
+    if re.fullmatch(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}", g) and g.isupper():
+        return "".join(f"{c}." for c in g)
+    out = []
+    for part in re.split(r"\s+", g):
+        pieces = [p for p in re.split(r"(-)", part) if p]
+        for piece in pieces:
+            if piece == "-":
+                out.append("-")
+                continue
+            core = piece.rstrip(".")
+            if not core:
+                continue
+            if piece.endswith(".") and len(core) <= 3:
+                out.append(core + ".")
+            else:
+                out.append(core[0] + ".")
+    return "".join(out) or None
+
+
+_SUFFIXES = {"jr": "Jr.", "jr.": "Jr.", "sr": "Sr.", "sr.": "Sr."}
+
+
+def suffix(text: str | None) -> str | None:
+    """Canonical name suffix: ``Jr`` → ``Jr.``; ``3rd``, ``II`` unchanged."""
+    if not text:
+        return None
+    t = text.strip().strip(",")
+    return _SUFFIXES.get(t.casefold(), t)
+
+
+# --------------------------------------------------------------------------- pages
+_NUMERIC = re.compile(r"\d+")
+_PREFIXED = re.compile(r"(?P<pre>[A-Za-z]*\d*?[.]?[A-Za-z]*)(?P<num>\d+)")
+
+
+def expand_last_page(first: str, last: str) -> str:
+    """Expand an abbreviated last page against the first page.
+
+    ``1572``–``81`` → ``1581``; ``e24``–``e34`` unchanged; ``73.e1``–``e9``
+    → ``73.e9``; ``579e1``–``579e10`` unchanged; ``S2``–``3`` → ``S3``.
+
+    Args:
+        first: the first page as printed.
+        last: the last page as printed.
+
+    Returns:
+        The last page in full; ``last`` unchanged when it cannot be expanded.
+    """
+    first, last = first.strip(), last.strip()
+    if _NUMERIC.fullmatch(first) and _NUMERIC.fullmatch(last):
+        if len(last) < len(first):
+            full = first[: len(first) - len(last)] + last
+            return full if int(full) >= int(first) else last
+        return last
+    fm = _PREFIXED.fullmatch(first)
+    if fm and _NUMERIC.fullmatch(last):
+        digits = fm.group("num")
+        if len(last) < len(digits):
+            last = digits[: len(digits) - len(last)] + last
+        return fm.group("pre") + last
+    lm = _PREFIXED.fullmatch(last)
+    if fm and lm and not lm.group("pre") and fm.group("pre"):
+        return fm.group("pre") + lm.group("num")
+    if fm and lm and fm.group("pre") != lm.group("pre") and fm.group("pre").endswith(lm.group("pre")):
+        return fm.group("pre")[: -len(lm.group("pre")) or None] + last
+    return last
+
+
+def split_range(text: str) -> tuple[str, str | None]:
+    """Split a printed range ``223–224`` into its ends.
+
+    Args:
+        text: a page element, possibly a range in one element.
+
+    Returns:
+        ``(first, last)``; ``last`` is ``None`` when ``text`` is no range.
+    """
+    parts = re.split(r"\s*[-\u2010-\u2014\u2212]\s*", text.strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1]
+    return text.strip(), None
+
+
+# --------------------------------------------------------------------------- identifiers
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|DOI:?\s*)", re.I)
+
+
+def doi(text: str | None) -> str | None:
+    """The bare DOI in a printed DOI, link or ``doi:`` note.
+
+    Trailing punctuation a page put after the DOI (``.``, ``,``, ``;``) is
+    removed; a closing parenthesis is kept only when the DOI opened one.
+
+    Args:
+        text: ``doi: 10.1/x.``, ``https://doi.org/10.1/x`` or ``10.1/x``.
+
+    Returns:
+        ``10.1/x``, or ``None`` when no DOI is present.
+    """
+    if not text:
+        return None
+    t = _DOI_PREFIX.sub("", text.strip())
+    m = _DOI.search(t)
+    if not m:
+        return None
+    value = m.group(0).rstrip(".,;")
+    while value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1].rstrip(".,;")
+    while value.endswith("]") and value.count("]") > value.count("["):
+        value = value[:-1].rstrip(".,;")
+    return value
+
+
+def pmid(text: str | None) -> str | None:
+    """A PubMed id (1–9 digits) from ``PMID: 123`` or ``123``."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(?:PMID:?|PubMed:?)?\s*(\d{1,9})\s*\.?\s*", text)
+    return m.group(1) if m else None
+
+
+def pmcid(text: str | None) -> str | None:
+    """A PubMed Central id in canonical form ``PMC123``."""
+    if not text:
+        return None
+    m = re.search(r"(?:PMC(?:ID)?:?\s*)?(?:PMC)?(\d{4,9})", text, re.I)
+    return f"PMC{m.group(1)}" if m else None
+
+
+def url(text: str | None) -> str | None:
+    """A URL as printed, with page punctuation removed from its end."""
+    if not text:
+        return None
+    t = text.strip().rstrip(".,;")
+    if t.startswith("www."):
+        t = "http://" + t
+    return t if re.match(r"(?:https?|ftp)://\S+$", t) else None
+
+
+def isbn(text: str | None) -> str | None:
+    """An ISBN-10 or ISBN-13 with separators removed."""
+    if not text:
+        return None
+    digits = re.sub(r"[^0-9Xx]", "", text)
+    return digits.upper() if len(digits) in (10, 13) else None
+
+
+# --------------------------------------------------------------------------- dates
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_SEASONS = {"spring": 13, "summer": 14, "autumn": 15, "fall": 15, "winter": 16}
+
+
+def month(text: str | None) -> int | None:
+    """Month number from a printed month (``Mar``, ``March``, ``Sept.``).
+
+    Seasons map to CSL's 13–16 (spring … winter). A range (``Jan-Feb``) gives
+    its first month.
+    """
+    if not text:
+        return None
+    m = re.search(r"[A-Za-z]+", text)
+    if not m:
+        return None
+    word = m.group(0).casefold()
+    if word in _SEASONS:
+        return _SEASONS[word]
+    return _MONTHS.get(word[:3])
+
+
+def day(text: str | None) -> int | None:
+    """Day of month from a printed date part (``13 June``, ``June 13th``)."""
+    if not text:
+        return None
+    m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", text)
+    if not m:
+        return None
+    d = int(m.group(1))
+    return d if 1 <= d <= 31 else None
+
+
+def year(text: str | None) -> tuple[int, str | None] | None:
+    """Year and disambiguation suffix from ``2011`` or ``2011a``."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})([a-z])?\s*", text)
+    if not m:
+        return None
+    return int(m.group(1)), m.group(2)
+
+
+# --------------------------------------------------------------------------- issues
+def issue(text: str) -> tuple[str, str | None]:
+    """Canonical issue and supplement from a printed issue.
+
+    ``suppl 1`` → ``("suppl 1", "1")``; ``Suppl 2`` → ``("suppl 2", "2")``;
+    ``9`` → ``("9", None)``; ``Pt 2`` → ``("Pt 2", None)``.
+
+    Returns:
+        ``(issue, supplement)``.
+    """
+    t = " ".join(text.split())
+    m = re.fullmatch(r"(?:(?P<n>\d+)\s+)?(?:suppl?(?:ement)?\.?)(?:\s*(?P<s>\w+))?", t, re.I)
+    if m:
+        s = m.group("s")
+        base = f"suppl {s}" if s else "suppl"
+        return (f"{m.group('n')} {base}" if m.group("n") else base), (s or "")
+    return t, None

@@ -1,0 +1,103 @@
+"""Stage 1 — read: bytes or text in, clean numbered lines out.
+
+Pages copied from a browser arrive in any encoding, with Windows or old Mac
+line ends, non-breaking spaces, zero-width characters and decomposed accents.
+Everything after this stage can assume NFC text, one element per line, no
+blank lines, and the original 1-based line number of every line (warnings
+must point at the user's file, not at our cleaned copy).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from .errors import InputError
+
+#: Characters that never carry meaning in a copied reference and would
+#: otherwise split or hide words: zero-width spaces and joiners, soft hyphens,
+#: word joiner, BOM, bidi marks.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
+
+
+class Line(NamedTuple):
+    """One non-blank input line: its 1-based number in the input and its text."""
+
+    number: int
+    text: str
+
+
+def decode(data: bytes, fallback: str = "cp1252", source: str | None = None) -> tuple[str, str]:
+    """Decode input bytes by a fixed, documented rule.
+
+    UTF-8 with a byte-order mark, then plain UTF-8, then UTF-16 when it has a
+    BOM, then ``fallback`` (default cp1252, what Windows browsers save).
+
+    Args:
+        data: the raw bytes.
+        fallback: a codec tried last; ``None`` disables it.
+        source: a name for messages.
+
+    Returns:
+        ``(text, encoding)`` where encoding names the codec that worked.
+
+    Raises:
+        InputError: binary data, or bytes no rule decodes.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            raise InputError(f"invalid UTF-8 after a UTF-8 byte-order mark at byte {e.start + 3}", source) from e
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise InputError("invalid UTF-16", source) from e
+    if b"\x00" in data[:8192]:
+        raise InputError("binary data (NUL bytes), not a text file", source)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        if not fallback:
+            raise InputError(f"invalid UTF-8 at byte {e.start}", source) from e
+        try:
+            return data.decode(fallback), fallback
+        except UnicodeDecodeError as e2:  # pragma: no cover - cp1252 leaves only 5 bytes undefined
+            raise InputError(f"neither UTF-8 nor {fallback}", source) from e2
+
+
+def clean_line(text: str) -> str:
+    """Normalize one line: NFC, invisible characters removed, spaces collapsed.
+
+    Args:
+        text: a raw line without its line end.
+
+    Returns:
+        The cleaned line (possibly empty).
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return _SPACES.sub(" ", text).strip()
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    """Yield the non-blank lines of ``text`` with their original line numbers.
+
+    Args:
+        text: the whole input.
+
+    Yields:
+        :class:`Line` tuples, blank lines skipped.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    for number, raw in enumerate(_NEWLINES.sub("\n", text).split("\n"), start=1):
+        line = clean_line(raw)
+        if line:
+            yield Line(number, line)

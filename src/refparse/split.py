@@ -1,0 +1,125 @@
+"""Stage 2 — split: find the numbered reference blocks among a page's lines.
+
+A copied page holds a preface (an abstract paragraph), the numbered list, and
+page furniture after it. The list is recognised by its labels (``12.`` or
+``[12]`` on a line of their own) forming the longest run of consecutive
+numbers, so a stray ``3.`` inside a reference or in the preface cannot start a
+block. Trailing furniture ("Back to top", "Download PDF") is cut from the last
+block by a phrase list kept as data in ``grammars/noise.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import NamedTuple
+
+from .grammar_files import read_data_file
+from .read import Line
+
+_LABEL = re.compile(r"\[?(\d{1,6})[.\]]")
+
+
+class Block(NamedTuple):
+    """The lines of one numbered reference, label line excluded."""
+
+    number: int | None
+    label_line: int
+    lines: tuple[Line, ...]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """1-based first and last input line, counting the label line."""
+        last = self.lines[-1].number if self.lines else self.label_line
+        return self.label_line, last
+
+
+class Document(NamedTuple):
+    """A page cut into its parts."""
+
+    preface: tuple[Line, ...]
+    blocks: tuple[Block, ...]
+    noise: tuple[Line, ...]
+
+
+@cache
+def _noise_phrases() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    phrases, patterns = set(), []
+    for entry in read_data_file("noise.txt").splitlines():
+        entry = entry.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if entry.startswith("re:"):
+            patterns.append(re.compile(entry[3:].strip(), re.I))
+        else:
+            phrases.add(entry.casefold())
+    return frozenset(phrases), tuple(patterns)
+
+
+def is_noise(text: str) -> bool:
+    """Whether a line is page furniture rather than part of a reference.
+
+    Args:
+        text: a cleaned line.
+
+    Returns:
+        True for phrases such as "Back to top" or "Comments (3)".
+    """
+    if len(text) > 80:
+        return False
+    phrases, patterns = _noise_phrases()
+    if text.casefold().rstrip(" .") in phrases or text.casefold() in phrases:
+        return True
+    return any(p.fullmatch(text) for p in patterns)
+
+
+def _label(text: str) -> int | None:
+    m = _LABEL.fullmatch(text)
+    return int(m.group(1)) if m else None
+
+
+def _longest_chain(candidates: Sequence[tuple[int, int]]) -> list[int]:
+    """Indices (into ``candidates``) of the longest run n, n+1, n+2 ... in order."""
+    best_len: dict[int, tuple[int, int]] = {}  # number -> (chain length, candidate index)
+    links: list[int] = []
+    top = (0, -1)
+    for i, (_, n) in enumerate(candidates):
+        prev = best_len.get(n - 1)
+        length = prev[0] + 1 if prev else 1
+        links.append(prev[1] if prev else -1)
+        if length >= best_len.get(n, (0, -1))[0]:
+            best_len[n] = (length, i)
+        if length > top[0]:
+            top = (length, i)
+    chain, i = [], top[1]
+    while i >= 0:
+        chain.append(i)
+        i = links[i]
+    return chain[::-1]
+
+
+def split_document(lines: Sequence[Line]) -> Document:
+    """Cut a page's lines into preface, reference blocks and trailing noise.
+
+    Args:
+        lines: cleaned, numbered lines from :func:`refparse.read.iter_lines`.
+
+    Returns:
+        A :class:`Document`; ``blocks`` is empty when no numbered list exists.
+    """
+    candidates = [(i, n) for i, line in enumerate(lines) if (n := _label(line.text)) is not None]
+    chain = [candidates[k] for k in _longest_chain(candidates)]
+    if not chain:
+        return Document(tuple(lines), (), ())
+    blocks = []
+    for k, (i, n) in enumerate(chain):
+        end = chain[k + 1][0] if k + 1 < len(chain) else len(lines)
+        blocks.append(Block(n, lines[i].number, tuple(lines[i + 1 : end])))
+    last = blocks[-1]
+    body = list(last.lines)
+    noise: list[Line] = []
+    while body and is_noise(body[-1].text):
+        noise.insert(0, body.pop())
+    blocks[-1] = last._replace(lines=tuple(body))
+    return Document(tuple(lines[: chain[0][0]]), tuple(blocks), tuple(noise))
