@@ -278,12 +278,10 @@ def _roles(
     """Give the plain segments their roles and choose the item type."""
     if f.data.get("type") == "paper-conference":
         return
+    editors = [c for c in items if isinstance(c, Part) and c.kind == "person"]
+    if editors:
+        f.set("editors", tuple(names(editors)))
     if chapter is not None:
-        ch = items[chapter]
-        eds = ch.value
-        f.set("editors", tuple(names(eds["names"])))
-        if eds.get("et_al"):
-            f.set("editors_et_al", True)
         after = [(s, nxt) for s, nxt in segments if items.index(s) > chapter]
         if after:
             f.set("container_title", nz.nfc(after[0][0].value))

@@ -23,6 +23,8 @@ from .grammar_files import grammar_dir
 
 #: Tokens the parser may skip in one reference before giving up on the grammar.
 MAX_SKIPS = 8
+#: Tokens that may be cut from the end of a reference the grammar finds unfinished.
+MAX_TRAILING_CUT = 6
 
 
 class Part(NamedTuple):
@@ -178,12 +180,10 @@ class PartsTransformer(Transformer[Token, Any]):
 
     # ---------------------------------------------------------------- books, chapters, events
     def chapter_in(self, c: list[Any]) -> Part:
-        eds = _parts(c, "editors")
-        return Part("chapter_in", eds[0].value if eds else {"names": [], "et_al": False}, _line(c))
+        return Part("chapter_in", None, _line(c))
 
-    def editors(self, c: list[Any]) -> Part:
-        names = [p for p in c if isinstance(p, Part) and p.kind in ("person", "organization")]
-        return Part("editors", {"names": names, "et_al": bool(_parts(c, "etal"))}, _line(c))
+    def eds_mark(self, c: list[Any]) -> Part:
+        return Part("eds_mark", None, _line(c))
 
     def place_publisher(self, c: list[Any]) -> Part:
         texts = [str(t) for t in c if isinstance(t, Token) and t.type in ("TEXT", "INIT")]
@@ -262,7 +262,30 @@ def parse_tokens(tokens: Iterable[Token]) -> tuple[list[Any], list[UnexpectedTok
         UnexpectedToken: more than ``MAX_SKIPS`` rejections, or the reference
             ended where the grammar needs more (no title, say).
     """
+    tokens = list(tokens)
     errors: list[UnexpectedToken] = []
+    try:
+        return _feed(tokens, errors), errors
+    except UnexpectedToken as e:
+        if e.token.type != "$END" or len(errors) > MAX_SKIPS:
+            raise
+        first_error = e
+    # The reference ended where the grammar needs more. Usually trailing
+    # furniture or a stray mark is to blame: drop tokens from the end, one at
+    # a time, and keep the first prefix that parses, reporting what was cut.
+    for cut in range(1, min(MAX_TRAILING_CUT, len(tokens)) + 1):
+        errors = []
+        try:
+            result = _feed(tokens[:-cut], errors)
+        except UnexpectedToken:
+            continue
+        for dropped in tokens[-cut:]:
+            errors.append(UnexpectedToken(dropped, set(), state=None))
+        return result, errors
+    raise first_error
+
+
+def _feed(tokens: list[Token], errors: list[UnexpectedToken]) -> list[Any]:
     parser = reference_parser().parse_interactive(None)
     for token in tokens:
         try:
@@ -271,9 +294,4 @@ def parse_tokens(tokens: Iterable[Token]) -> tuple[list[Any], list[UnexpectedTok
             errors.append(e)
             if len(errors) > MAX_SKIPS:
                 raise
-    try:
-        result = parser.feed_eof()
-    except UnexpectedToken as e:
-        errors.append(e)
-        raise
-    return result, errors
+    return parser.feed_eof()  # type: ignore[no-any-return]

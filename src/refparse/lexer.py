@@ -82,7 +82,7 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("IN", r"[Ii]n:?"),
     ("EDS", r"(?:eds?|editors?|Eds?|Editors?|Hrsg)\.?(?: by)?|\((?:eds?|Eds?|editors?|Editors?)\.?\)|edited by|Edited by"),
     ("DOIKW", r"(?:doi|DOI|Doi):?|https?://(?:dx\.)?doi\.org/?"),
-    ("PMIDKW", r"(?:PubMed(?: PMID)?|PMID):?"),
+    ("PMIDKW", r"PMID:?|PubMed(?: PMID)?:"),
     ("PMCID", r"(?:PubMed Central )?PMCID:? ?PMC(?:PMC|Pmc)?(?P<V_PMCID>\d+)"),
     ("PP", r"pp?\.?|pages?|Pp\."),
     ("VOL", r"[Vv]ol(?:ume)?\.?(?: (?P<V_VOL>\d+))?"),
@@ -190,6 +190,8 @@ def classify(text: str) -> _Kinds:
     """
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))
+    if is_noise(text) or (text[:1] == "[" and text[-1:] == "]" and is_noise(text[1:-1].strip())):
+        return (("NOISE", text),)
     kw = _keyword(text)
     if kw is not None:
         return kw
@@ -212,8 +214,6 @@ def classify(text: str) -> _Kinds:
     compound = _compound(text)
     if compound is not None:
         return compound
-    if is_noise(text):
-        return (("NOISE", text),)
     return (("TEXT", text),)
 
 
@@ -234,12 +234,14 @@ def tokens(lines: Iterable[Line]) -> Iterator[Token]:
     Yields:
         Tokens whose ``line`` is the 1-based input line.
     """
-    previous = ""
+    out: list[Token] = []
     for line in lines:
         for kind, value in classify(line.text):
-            if kind == "NOISE":
-                continue
-            if kind == "TEXT" and previous == "PARTICLE" and _GLUED.fullmatch(value):
+            if kind == "TEXT" and out and out[-1].type == "PARTICLE" and _GLUED.fullmatch(value):
                 kind = "GLUED"
-            previous = kind
-            yield Token(kind, value, line=line.number)
+            if kind == "RPAR" and len(out) >= 2 and out[-1].type == "NOISE" and out[-2].type == "LPAR":
+                out.pop()  # "[", "Google Scholar", "]" on three lines: all furniture
+                out.pop()
+                continue
+            out.append(Token(kind, value, line=line.number))
+    yield from (t for t in out if t.type != "NOISE")
