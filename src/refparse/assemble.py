@@ -148,6 +148,7 @@ def _apply_pub(f: _Fields, pub: dict[str, Any], author_year: bool) -> None:
     p = pages(pub.get("first_page"), pub.get("last_page"), pub.get("page_range"))
     if p:
         f.set("pages", p)
+    f.set("article_number", pub.get("article_number"))
 
 
 # --------------------------------------------------------------------------- the reference
@@ -220,7 +221,7 @@ def assemble(children: list[Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]
         if not isinstance(c, Part):
             continue
         if c.kind == "pub":
-            has_numbers = any(c.value.get(k) for k in ("volume", "issue", "first_page", "page_range"))
+            has_numbers = any(c.value.get(k) for k in ("volume", "issue", "first_page", "page_range", "article_number"))
             journal_like = journal_like or (has_numbers and c.value.get("shape") != "pages")
             _apply_pub(f, c.value, author_year)
         elif c.kind == "journal_pages":

@@ -96,7 +96,11 @@ class PartsTransformer(Transformer[Token, Any]):
         )
 
     def organization(self, c: list[Any]) -> Part:
-        return Part("organization", _first(c, "TEXT", "INIT"), _line(c))
+        return Part("organization", _first(c, "TEXT", "INIT", "PHRASE"), _line(c))
+
+    def organization_comma(self, c: list[Any]) -> Part:
+        org = Part("organization", _first(c, "TEXT", "PHRASE"), _line(c))
+        return Part("contributors", {"names": [org], "et_al": False}, _line(c))
 
     def suffix(self, c: list[Any]) -> Part:
         return Part("suffix", _first(c, "SUFFIX"), _line(c))
@@ -123,7 +127,7 @@ class PartsTransformer(Transformer[Token, Any]):
 
     # ---------------------------------------------------------------- what
     def title(self, c: list[Any]) -> Part:
-        return Part("title", _first(c, "TEXT"), _line(c))
+        return Part("title", _first(c, "TEXT", "PHRASE"), _line(c))
 
     def segment(self, c: list[Any]) -> Part:
         return Part("segment", str(c[0]), _line(c))
@@ -138,6 +142,12 @@ class PartsTransformer(Transformer[Token, Any]):
 
     def issue(self, c: list[Any]) -> Part:
         return next(p for p in c if isinstance(p, Part))
+
+    def kw_volume(self, c: list[Any]) -> Part:
+        return Part("volume", str(c[0]), _line(c))
+
+    def article_number(self, c: list[Any]) -> Part:
+        return Part("article_number", str(c[0]), _line(c))
 
     def first_page(self, c: list[Any]) -> Part:
         return Part("first_page", str(c[0]), _line(c))
@@ -176,7 +186,7 @@ class PartsTransformer(Transformer[Token, Any]):
 
     def journal_pages(self, c: list[Any]) -> Part:
         part = self._pub("journal_pages", c)
-        return Part("journal_pages", {**part.value, "journal": _first(c, "TEXT")}, _line(c))
+        return Part("journal_pages", {**part.value, "journal": _first(c, "TEXT", "PHRASE")}, _line(c))
 
     # ---------------------------------------------------------------- books, chapters, events
     def chapter_in(self, c: list[Any]) -> Part:
@@ -186,7 +196,7 @@ class PartsTransformer(Transformer[Token, Any]):
         return Part("eds_mark", None, _line(c))
 
     def place_publisher(self, c: list[Any]) -> Part:
-        texts = [str(t) for t in c if isinstance(t, Token) and t.type in ("TEXT", "INIT")]
+        texts = [str(t) for t in c if isinstance(t, Token) and t.type in ("TEXT", "PHRASE", "INIT")]
         return Part("place_publisher", {"place": texts[0], "publisher": texts[1]}, _line(c))
 
     def edition(self, c: list[Any]) -> Part:

@@ -11,7 +11,8 @@ So a line is the unit, and this module only *classifies* it:
   ``Available from:``) give their punctuation tokens plus one keyword token;
 * **element lines** are classified by shape: a year, a number, a page
   locator (``e24``, ``73.e1``), initials, a name particle (``van der``), a DOI,
-  a URL, or — everything else — ``TEXT``. Numbers wrapped in brackets or
+  a URL, ``TEXT`` when it could be a surname (at most four name-like words),
+  or ``PHRASE`` for any other text (a title, a journal, a publisher). Numbers wrapped in brackets or
   followed by a separator (``(2011).``, ``12,``) are unwrapped the same way.
 
 Which ``TEXT`` is a surname, a title or a journal is *not* decided here: the
@@ -85,6 +86,7 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("PMIDKW", r"PMID:?|PubMed(?: PMID)?:"),
     ("PMCID", r"(?:PubMed Central )?PMCID:? ?PMC(?:PMC|Pmc)?(?P<V_PMCID>\d+)"),
     ("PP", r"pp?\.?|pages?|Pp\."),
+    ("ARTNO", r"Art(?:icle)?\.? ?(?:[Nn]o|[Nn]umber|ID|[Nn]r)\.?:?|Article ID:?|e-?[Ll]ocator:?|Artn\.?"),
     ("VOL", r"[Vv]ol(?:ume)?\.?(?: (?P<V_VOL>\d+))?"),
     ("NO", r"[Nn]o\.?|[Nn]r\.?|[Ii]ssue|[Nn]umber"),
     ("SUPPL", r"(?:\d+ )?[Ss]uppl?(?:ement)?\.?(?: ?(?:[0-9]+[A-Za-z]?|[A-Z]))?|(?:\d+ )?(?:[Pp]t\.?|[Pp]art) ?\d+"),
@@ -217,6 +219,10 @@ def classify(text: str) -> _Kinds:
     return (("TEXT", text),)
 
 
+# A line that could be a surname: at most four name-like words ("de Ruyter
+# van Steveninck", "O'Connor", "Nik-Zainal"). Any other text is a PHRASE —
+# a title, a journal, a book, a publisher — and can never start a person.
+_NAMEISH = re.compile(r"[^\W\d_][^\W\d_'\u2019.-]*(?:[ '\u2019.-]+[^\W\d_][^\W\d_'\u2019.-]*){0,3}\.?")
 _GLUED = re.compile(rf"[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)* [{_UP}]{{1,3}}")
 
 
@@ -237,8 +243,11 @@ def tokens(lines: Iterable[Line]) -> Iterator[Token]:
     out: list[Token] = []
     for line in lines:
         for kind, value in classify(line.text):
-            if kind == "TEXT" and out and out[-1].type == "PARTICLE" and _GLUED.fullmatch(value):
-                kind = "GLUED"
+            if kind == "TEXT":
+                if out and out[-1].type == "PARTICLE" and _GLUED.fullmatch(value):
+                    kind = "GLUED"
+                elif not _NAMEISH.fullmatch(value) or value.count(" ") > 3:
+                    kind = "PHRASE"
             if kind == "RPAR" and len(out) >= 2 and out[-1].type == "NOISE" and out[-2].type == "LPAR":
                 out.pop()  # "[", "Google Scholar", "]" on three lines: all furniture
                 out.pop()

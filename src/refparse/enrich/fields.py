@@ -1,0 +1,261 @@
+"""Pure comparisons between what a reference printed and what Crossref holds.
+
+Each function compares one field and says ``agree``, ``near``, ``conflict`` or
+``absent`` (one side has nothing to compare). They are pure and small so that
+each can be tested on its own with a table of cases; :mod:`.validate` combines
+them into a decision.
+
+Why these shapes: a reference prints abbreviations (``Proc Natl Acad Sci U S A``),
+initials, expanded or abbreviated page ranges and the print year, while
+Crossref holds full titles, markup (``<i>Drosophila</i>``), online and print
+dates and subtitles in their own field. Every comparison folds both sides to
+the same plain form first.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from rapidfuzz import fuzz
+
+Verdict = Literal["agree", "near", "conflict", "absent"]
+#: A Crossref work record (the JSON object of one item).
+Work = dict[str, Any]
+
+_TAG = re.compile(r"<[^>]+>")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_ROMAN = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)$")
+STOPWORDS = frozenset(
+    "a an and the of in on for to with by from at as or its is are be into via de la le et der die und".split()
+)
+PARTICLES = frozenset("van von der den de del della di da das dos du la le ter ten zu al el d l".split())
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ASCII words separated by single spaces, markup and accents removed.
+
+    ``fold("<i>Drosophila</i> Hox–genes: Müller's")`` gives ``drosophila hox genes muller s``.
+    """
+    if not text:
+        return ""
+    text = html.unescape(_TAG.sub(" ", text))
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def _significant(words: Iterable[str]) -> set[str]:
+    return {w for w in words if (len(w) > 2 and w not in STOPWORDS) or w.isdigit() or _ROMAN.match(w)}
+
+
+def title_variants(item: Work) -> list[str]:
+    """Every form under which Crossref may hold a work's title, folded.
+
+    Title alone, title with its subtitle, original-language and short titles.
+    """
+    titles = [t for t in item.get("title") or [] if t]
+    subtitles = [s for s in item.get("subtitle") or [] if s]
+    out = [fold(t) for t in titles]
+    out += [fold(f"{t} {s}") for t in titles[:1] for s in subtitles[:1]]
+    out += [fold(t) for t in (item.get("original-title") or []) + (item.get("short-title") or []) if t]
+    return [t for t in dict.fromkeys(out) if t]
+
+
+def substitution(cited: str, candidate: str) -> bool:
+    """True when each title has a significant word the other lacks and the two differ.
+
+    Why: "… in mice" and "… in rats", or "Part I" and "Part II", are near-identical
+    strings but different works; a typo ("tumour"/"tumor") is not a substitution.
+    """
+    a, b = _significant(cited.split()), _significant(candidate.split())
+    only_a, only_b = a - b, b - a
+    if not only_a or not only_b:
+        return False
+    return not all(max(fuzz.ratio(x, y) for y in only_b) >= 75 for x in only_a)
+
+
+def compare_title(cited: str | None, variants: Sequence[str]) -> tuple[Verdict, float, str]:
+    """Compare a cited title with a candidate's title variants.
+
+    Returns:
+        ``(verdict, similarity 0..1, grade)`` where grade is ``exact``,
+        ``close`` (≥ 0.93, no word substituted), ``fuzzy`` (≥ 0.85) or ``low``;
+        the verdict is ``agree`` for exact/close, ``near`` for fuzzy.
+    """
+    a = fold(cited)
+    if not a or not variants:
+        return "absent", 0.0, "absent"
+    best, best_v = 0.0, ""
+    for v in variants:
+        s = fuzz.ratio(a, v) / 100.0
+        if s > best:
+            best, best_v = s, v
+    if a in variants:
+        return "agree", 1.0, "exact"
+    if best >= 0.93 and not substitution(a, best_v):
+        return "agree", best, "close"
+    if best >= 0.85:
+        return "near", best, "fuzzy"
+    return "conflict", best, "low"
+
+
+def core_family(name: str | None) -> str:
+    """A family name folded, with leading particles dropped (``van der Sluis`` → ``sluis``)."""
+    words = fold(name).split()
+    while len(words) > 1 and words[0] in PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _same_family(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    if len(a) >= 4 and (set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split())):
+        return True
+    return len(a) >= 5 and fuzz.ratio(a, b) >= 88
+
+
+def compare_first_author(cited: Any, authors: Sequence[Work]) -> Verdict:
+    """Compare the cited first author with the candidate's author list.
+
+    A person matches on the core family name: the candidate's first author, or
+    one of its next two (author order in deposits is sometimes off). An
+    organisation is compared by name but never counts as a conflict, because
+    collective names are printed in too many forms (WHO / World Health Organization).
+
+    Args:
+        cited: the citation's first contributor (a ``Person`` or ``Organization``) or ``None``.
+        authors: the candidate's ``author`` list.
+
+    Returns:
+        ``agree``, ``conflict`` or ``absent``.
+    """
+    if cited is None or not authors:
+        return "absent"
+    if getattr(cited, "kind", "person") == "organization":
+        name = fold(getattr(cited, "name", ""))
+        for a in authors[:3]:
+            if a.get("name") and fuzz.token_set_ratio(name, fold(a["name"])) >= 90:
+                return "agree"
+        return "absent"
+    family = core_family(getattr(cited, "family", ""))
+    people = [a for a in authors if a.get("family")]
+    if not people:
+        return "absent"
+    if any(_same_family(family, core_family(a["family"])) for a in people[:3]):
+        return "agree"
+    # Some deposits put the whole name in ``family`` or swap the parts.
+    if any(_same_family(family, core_family(a.get("given"))) for a in people[:1]):
+        return "agree"
+    return "conflict"
+
+
+def _years(item: Work, key: str) -> int | None:
+    parts = (item.get(key) or {}).get("date-parts") or [[None]]
+    y = parts[0][0] if parts and parts[0] else None
+    return int(y) if isinstance(y, int) or (isinstance(y, str) and y.isdigit()) else None
+
+
+def compare_year(cited: int | None, item: Work) -> Verdict:
+    """Compare the printed year with the candidate's dates.
+
+    ``agree`` when it equals the print, online, issued or published year.
+    ``near`` only where an online-first explains a one-year gap: the record has
+    an online date and no print date and the reference prints the next year,
+    or a print date and no online date and the reference prints the year before;
+    or only an ``issued`` year, one year off. Anything else is a ``conflict``.
+    """
+    if cited is None:
+        return "absent"
+    pr, on = _years(item, "published-print"), _years(item, "published-online")
+    issued, published = _years(item, "issued"), _years(item, "published")
+    known = {y for y in (pr, on, issued, published) if y}
+    if not known:
+        return "absent"
+    if cited in known:
+        return "agree"
+    if on and not pr and cited == on + 1:
+        return "near"
+    if pr and not on and cited == pr - 1:
+        return "near"
+    if not pr and not on and issued and abs(cited - issued) == 1:
+        return "near"
+    return "conflict"
+
+
+def _number_key(text: str | None) -> str:
+    return fold(text).replace(" ", "")
+
+
+def compare_volume(cited: str | None, volume: str | None) -> Verdict:
+    """Compare volumes: equal, or the same leading number (``12`` vs ``12 Suppl 1``)."""
+    a, b = fold(cited), fold(volume)
+    if not a or not b:
+        return "absent"
+    if a.replace(" ", "") == b.replace(" ", "") or a.split()[0] == b.split()[0]:
+        return "agree"
+    return "conflict"
+
+
+def first_page(page: str | None) -> str:
+    """The first page of a Crossref ``page`` value (``"875-891"`` → ``"875"``)."""
+    if not page:
+        return ""
+    return re.split(r"\s*[-\u2010-\u2015,]\s*", page.strip(), maxsplit=1)[0]
+
+
+def compare_page(cited: str | None, item: Work) -> Verdict:
+    """Compare the cited first page or e-locator with the candidate's page / article number."""
+    a = _number_key(cited)
+    values = [_number_key(first_page(item.get("page"))), _number_key(item.get("article-number"))]
+    values = [v for v in values if v]
+    if not a or not values:
+        return "absent"
+    for b in values:
+        if a == b or (a.lstrip("e") == b.lstrip("e") and len(a.lstrip("e")) >= 4):
+            return "agree"
+    return "conflict"
+
+
+def _abbreviates(short: list[str], full: list[str]) -> bool:
+    """True when each word of ``short`` is a prefix of successive words of ``full``."""
+    j, hits = 0, 0
+    for w in short:
+        while j < len(full) and not full[j].startswith(w):
+            j += 1
+        if j == len(full):
+            break
+        hits, j = hits + 1, j + 1
+    return hits >= max(1, round(0.75 * len(short))) and hits >= 0.6 * len(full)
+
+
+def compare_container(cited: str | None, item: Work) -> Verdict:
+    """Compare the journal (or book) as printed with the candidate's container titles.
+
+    Accepts the abbreviation forms of reference lists (``J Biol Chem``,
+    ``Proc Natl Acad Sci U S A``), acronyms (``PNAS``) and fuzzy equality.
+    """
+    a = [w for w in fold(cited).split() if w not in STOPWORDS]
+    names = [*(item.get("container-title") or []), *(item.get("short-container-title") or [])]
+    names += [i.get("name", "") for i in item.get("institution") or [] if isinstance(i, dict)]
+    if not a or not any(names):
+        return "absent"
+    for name in names:
+        b = [w for w in fold(name).split() if w not in STOPWORDS]
+        if not b:
+            continue
+        if a == b or fuzz.ratio(" ".join(a), " ".join(b)) >= 90:
+            return "agree"
+        if _abbreviates(a, b) or _abbreviates(b, a):
+            return "agree"
+        if len(a) == 1 and len(a[0]) >= 3 and a[0] == "".join(w[0] for w in b):
+            return "agree"
+    return "conflict"
+

@@ -1,0 +1,232 @@
+"""Stage 5 — enrich: DOIs from Crossref for citations that printed none, and checks of those that did.
+
+:func:`enrich` searches ``/works?query.bibliographic=…`` with a query built
+from the parsed fields (never the raw text, which carries page noise), judges
+the candidates (:mod:`.validate`) and records the DOI with its evidence in
+``Citation.match``. :func:`verify` looks a printed DOI up at ``/works/{doi}``
+and warns (``doi-mismatch``) where the record disagrees with the reference.
+
+Both keep every citation: a lookup that fails leaves the citation as it was
+plus a warning, and the run goes on. Lookups run in a small thread pool; the
+shared client bounds them by Crossref's rate and concurrency limits.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
+
+from ..errors import CacheError, EnrichError
+from ..models import Citation, Diagnostic, Match, Organization
+from .fields import compare_first_author, compare_page, compare_title, compare_volume, compare_year, title_variants
+from .http import CrossrefClient, NotCachedError
+from .options import EnrichOptions
+from .validate import choose, first_page_of, gate
+
+#: Fields asked for in searches: what validation reads, nothing more (smaller answers, smaller cache).
+SELECT = (
+    "DOI,type,title,subtitle,original-title,short-title,author,container-title,short-container-title,"
+    "issued,published-print,published-online,volume,issue,page,article-number,update-to,relation,score"
+)
+MAX_QUERY_CHARS = 500
+
+
+def build_query(citation: Citation) -> str | None:
+    """The ``query.bibliographic`` text for a citation, from its parsed fields only.
+
+    Authors (up to three family names), title, container, year, volume and first
+    page: what identifies a work, without "doi:", "PMID", URLs, "Accessed …" or
+    other noise a copied page carries.
+
+    Returns:
+        The query, or ``None`` when the citation has too little to search for.
+    """
+    names = [a.name if isinstance(a, Organization) else a.family for a in citation.authors[:3]]
+    title = (citation.title or "").strip()
+    page = first_page_of(citation)
+    if len(title) < 8 and not (names and citation.container_title and (citation.volume or page)):
+        return None
+    parts = [*names, title, citation.container_title or "", str(citation.year or ""), citation.volume or "", page or ""]
+    return " ".join(p for p in parts if p)[:MAX_QUERY_CHARS]
+
+
+def needs_lookup(citation: Citation) -> bool:
+    """True for a citation without a DOI that has enough fields to search for."""
+    return citation.doi is None and citation.type != "webpage" and build_query(citation) is not None
+
+
+def _warn(citation: Citation, code: str, message: str) -> Citation:
+    note = Diagnostic(code=code, message=message, line=citation.span.start if citation.span else None)
+    return citation.model_copy(update={"warnings": (*citation.warnings, note)})
+
+
+class _Breaker:
+    """Stops lookups after too many consecutive failures (a service that is down)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.failures = 0
+        self._lock = threading.Lock()
+
+    @property
+    def open(self) -> bool:
+        return self.failures >= self.limit
+
+    def record(self, ok: bool) -> None:
+        with self._lock:
+            self.failures = 0 if ok else self.failures + 1
+
+
+def _guarded(
+    client: CrossrefClient, breaker: _Breaker, citation: Citation, job: Callable[[], Citation]
+) -> Citation:
+    """Run one lookup, turning service failures into warnings on the citation."""
+    if breaker.open:
+        return _warn(citation, "enrich-skipped", f"Crossref lookup skipped after {breaker.limit} consecutive failures")
+    try:
+        out = job()
+    except NotCachedError:
+        return _warn(citation, "enrich-offline", "offline and no cached Crossref answer for this reference")
+    except CacheError:
+        raise
+    except EnrichError as e:
+        breaker.record(ok=False)
+        return _warn(citation, "enrich-failed", f"Crossref lookup failed: {e}")
+    breaker.record(ok=True)
+    return out
+
+
+def _run(
+    citations: list[Citation],
+    wanted: Callable[[Citation], bool],
+    lookup: Callable[[CrossrefClient, Citation], Citation],
+    options: EnrichOptions,
+    client: CrossrefClient | None,
+) -> list[Citation]:
+    own = client is None
+    cl = client or CrossrefClient(options)
+    breaker = _Breaker(options.give_up_after)
+    try:
+        todo = [i for i, c in enumerate(citations) if wanted(c)]
+        out = list(citations)
+        with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="refparse-crossref") as pool:
+            futures = {
+                i: pool.submit(_guarded, cl, breaker, citations[i], lambda c=citations[i]: lookup(cl, c)) for i in todo
+            }
+            for i, future in futures.items():
+                out[i] = future.result()
+        return out
+    finally:
+        if own:
+            cl.close()
+
+
+def _search(client: CrossrefClient, citation: Citation) -> Citation:
+    query = build_query(citation) or ""
+    params = {"query.bibliographic": query, "rows": str(client.options.rows), "select": SELECT}
+    message = client.get_message("/works", params) or {}
+    items = [i for i in message.get("items") or [] if isinstance(i, dict)]
+    best, assessments, ambiguous = choose(citation, items)
+    if ambiguous:
+        dois = ", ".join(a.doi for a in assessments if a.accepted)
+        return _warn(citation, "doi-ambiguous", f"several Crossref records fit equally well ({dois}); no DOI added")
+    if best is None:
+        return citation
+    others = [{"doi": a.doi, "reason": a.reason, "score": a.score} for a in assessments if a is not best][:4]
+    evidence = {"rule": best.reason, **best.evidence, "rank": assessments.index(best) + 1, "others": others}
+    match = Match(doi=best.doi, score=best.score, source="crossref", evidence=evidence)
+    return citation.model_copy(update={"doi": best.doi, "match": match})
+
+
+def enrich(
+    citations: Iterable[Citation],
+    options: EnrichOptions | None = None,
+    *,
+    client: CrossrefClient | None = None,
+) -> list[Citation]:
+    """Add Crossref DOIs to citations that printed none, where the evidence is strong.
+
+    Args:
+        citations: parsed citations; those with a DOI are passed through.
+        options: service, cache and politeness settings (defaults from the environment).
+        client: a client to share between calls (its owner closes it).
+
+    Returns:
+        The citations in the same order; a matched one carries ``doi`` and a
+        ``match`` with score and evidence; one whose lookup failed carries a
+        warning (``enrich-failed``, ``enrich-offline``, ``enrich-skipped``,
+        ``doi-ambiguous``).
+
+    Raises:
+        CacheError: the cache file cannot be used (nothing can be looked up).
+    """
+    opts = options or EnrichOptions()
+    return _run(list(citations), needs_lookup, _search, opts, client)
+
+
+def _disagreements(citation: Citation, item: dict[str, object]) -> list[str]:
+    """Human phrases for each field where the Crossref record contradicts the reference."""
+    out = []
+    if compare_year(citation.year, item) == "conflict":
+        issued = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]  # type: ignore[union-attr]
+        out.append(f"year {citation.year} (Crossref: {issued})")
+    if compare_volume(citation.volume, item.get("volume")) == "conflict":  # type: ignore[arg-type]
+        out.append(f"volume {citation.volume} (Crossref: {item.get('volume')})")
+    if compare_page(first_page_of(citation), item) == "conflict":
+        out.append(f"first page {first_page_of(citation)} (Crossref: {item.get('page') or item.get('article-number')})")
+    verdict, sim, _ = compare_title(citation.title, title_variants(item))
+    if verdict == "conflict":
+        titles = item.get("title") or ["?"]
+        out.append(f"title (similarity {sim:.2f} to Crossref's {titles[0]!r})")  # type: ignore[index]
+    first = citation.authors[0] if citation.authors else None
+    if compare_first_author(first, item.get("author") or []) == "conflict":  # type: ignore[arg-type]
+        out.append("first author")
+    return out
+
+
+def _check(client: CrossrefClient, citation: Citation) -> Citation:
+    doi = citation.doi or ""
+    item = client.get_message("/works/" + quote(doi, safe="/"))
+    if item is None:
+        return _warn(citation, "doi-unknown", f"Crossref has no record of DOI {doi}")
+    problems = _disagreements(citation, item)
+    rejected = gate(citation, item)
+    if rejected:
+        problems.append(f"the DOI is not the work itself: {rejected}")
+    retracted = [u.get("DOI") for u in item.get("updated-by") or [] if "retract" in str(u.get("type", "")).lower()]
+    out = citation
+    if retracted:
+        out = _warn(out, "doi-retracted", f"Crossref records a retraction of {doi} ({', '.join(map(str, retracted))})")
+    if problems:
+        out = _warn(out, "doi-mismatch", f"Crossref's record for {doi} disagrees: " + "; ".join(problems))
+    evidence = {"mode": "verify", "type": item.get("type"), "disagreements": problems}
+    score = 0.0 if problems else 1.0
+    return out.model_copy(update={"match": Match(doi=doi, score=score, source="crossref", evidence=evidence)})
+
+
+def verify(
+    citations: Iterable[Citation],
+    options: EnrichOptions | None = None,
+    *,
+    client: CrossrefClient | None = None,
+) -> list[Citation]:
+    """Check printed DOIs against Crossref and warn where the record disagrees.
+
+    A printed DOI is never replaced: the reference is what the author wrote,
+    and the warning tells the user which of the two to doubt.
+
+    Args:
+        citations: parsed citations; those without a DOI are passed through.
+        options: service, cache and politeness settings.
+        client: a client to share between calls (its owner closes it).
+
+    Returns:
+        The citations in order; each checked one carries a ``match`` with
+        ``evidence["mode"] == "verify"`` and, where Crossref disagrees, a
+        ``doi-mismatch`` warning naming the fields (``doi-unknown`` when the DOI
+        is not registered, ``doi-retracted`` when the work was retracted).
+    """
+    opts = options or EnrichOptions()
+    return _run(list(citations), lambda c: c.doi is not None, _check, opts, client)

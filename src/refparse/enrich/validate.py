@@ -1,0 +1,256 @@
+"""Deciding whether a Crossref candidate *is* the cited work, with evidence a user can audit.
+
+Crossref's search ranks by relevance, not identity: a correction notice, a
+reply, a same-title letter, a reprint or a preprint can rank first. So every
+candidate goes through three steps:
+
+1. **gates** reject kinds of record that are never the cited article
+   (``journal-issue``, ``component``, update notices, replies and comments,
+   titles that merely *contain* the cited title plus "Correction"/"Reply" …,
+   preprints when a journal version is cited);
+2. **field comparisons** (:mod:`.fields`) give a verdict per field;
+3. **rules** accept only on strong evidence: any conflict in year, volume,
+   first page, first author or title rejects; then the title must agree with
+   the first author and at least one more field, or the reference must agree
+   in author, year, volume and page when it has no title.
+
+Among accepted candidates the best score wins; two different DOIs that are
+accepted with nearly the same score are *ambiguous* and yield no DOI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Citation
+from .fields import (
+    Work,
+    compare_container,
+    compare_first_author,
+    compare_page,
+    compare_title,
+    compare_volume,
+    compare_year,
+    fold,
+    title_variants,
+)
+
+#: Record types that are never a citable work in a reference list.
+REJECT_TYPES = frozenset(
+    {
+        "journal-issue",
+        "journal-volume",
+        "journal",
+        "component",
+        "book-series",
+        "book-set",
+        "book-track",
+        "proceedings",
+        "proceedings-series",
+        "report-series",
+        "report-component",
+        "peer-review",
+        "grant",
+        "database",
+    }
+)
+#: ``update-to`` types that mark the record as a notice about another work.
+NOTICE_UPDATES = frozenset(
+    {
+        "correction",
+        "erratum",
+        "corrigendum",
+        "retraction",
+        "partial_retraction",
+        "withdrawal",
+        "removal",
+        "expression_of_concern",
+        "addendum",
+        "clarification",
+        "comment",
+    }
+)
+#: ``relation`` keys that make the record a response to another work.
+RESPONSE_RELATIONS = frozenset({"is-review-of", "is-comment-on", "is-reply-to", "is-supplement-to"})
+_NOTICE_START = re.compile(
+    r"^(?:correction|corrigendum|corrigenda|erratum|errata|retraction|retracted|notice of retraction|"
+    r"publisher correction|author correction|withdrawn|withdrawal|expression of concern|"
+    r"editorial expression of concern|addendum|in reply|reply|authors reply|author reply|response|"
+    r"re|comment|comments|commentary|letter|retraction note)\b"
+)
+_NOTICE_WORDS = frozenset(
+    "correction corrigendum corrigenda erratum errata retraction retracted reply response comment comments "
+    "commentary letter addendum withdrawn withdrawal concern vol re".split()
+)
+_PREPRINT_SERVERS = re.compile(
+    r"\b(?:biorxiv|medrxiv|arxiv|chemrxiv|psyarxiv|socarxiv|ssrn|preprints?|research square|authorea|osf)\b"
+)
+#: How much each field weighs in the reported score (they add up to 1).
+WEIGHTS = {"title": 0.45, "author": 0.2, "year": 0.1, "volume": 0.1, "page": 0.1, "container": 0.05}
+#: Accepted candidates closer than this in score are ambiguous.
+AMBIGUITY_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One candidate judged against one citation.
+
+    Attributes:
+        doi: the candidate's DOI.
+        accepted: whether the evidence is strong enough.
+        score: 0..1, the weighted agreement of the fields.
+        reason: the rule that accepted it, or why it was rejected.
+        evidence: per-field verdicts and the numbers behind them.
+    """
+
+    doi: str
+    accepted: bool
+    score: float
+    reason: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def first_page_of(citation: Citation) -> str | None:
+    """The cited first page, or the article number / e-locator when there are no pages."""
+    return citation.pages.first if citation.pages else citation.article_number
+
+
+def _notice(cited_title: str, item: Work) -> str | None:
+    """Why the candidate is a notice or response rather than the work, or ``None``."""
+    updates = {str(u.get("type", "")).lower() for u in item.get("update-to") or [] if isinstance(u, dict)}
+    if updates & NOTICE_UPDATES:
+        return "update notice (" + ", ".join(sorted(updates & NOTICE_UPDATES)) + ")"
+    relations = set((item.get("relation") or {}).keys()) & RESPONSE_RELATIONS
+    if relations:
+        return "response to another work (" + ", ".join(sorted(relations)) + ")"
+    cited = fold(cited_title)
+    for title in title_variants(item):
+        start = _NOTICE_START.match(title)
+        if start and not cited.startswith(start.group(0)):
+            return f"notice title ({start.group(0)!r})"
+        if cited and cited in title and title != cited:
+            extra = set(title.replace(cited, " ").split())
+            if extra & _NOTICE_WORDS:
+                return "title contains the cited title plus " + ", ".join(sorted(extra & _NOTICE_WORDS))
+    return None
+
+
+def _looks_preprint(citation: Citation) -> bool:
+    if _PREPRINT_SERVERS.search(fold(citation.container_title)):
+        return True
+    return not citation.container_title and not citation.volume and not citation.pages
+
+
+def gate(citation: Citation, item: Work) -> str | None:
+    """Reject kinds of record that cannot be the cited work.
+
+    Returns:
+        The reason for rejecting, or ``None`` when the candidate may be compared.
+    """
+    kind = str(item.get("type") or "")
+    if kind in REJECT_TYPES:
+        return f"type {kind}"
+    if kind == "posted-content" and not _looks_preprint(citation):
+        return "a preprint, but the reference cites a published version"
+    if kind == "dataset" and citation.type != "dataset":
+        return "a dataset, but the reference is not one"
+    return _notice(citation.title or "", item)
+
+
+def _verdicts(citation: Citation, item: Work) -> tuple[dict[str, str], float, str]:
+    t, sim, grade = compare_title(citation.title, title_variants(item))
+    first = citation.authors[0] if citation.authors else None
+    verdicts = {
+        "title": t,
+        "author": compare_first_author(first, item.get("author") or []),
+        "year": compare_year(citation.year, item),
+        "volume": compare_volume(citation.volume, item.get("volume")),
+        "page": compare_page(first_page_of(citation), item),
+        "container": compare_container(citation.container_title, item),
+    }
+    return verdicts, sim, grade
+
+
+def _score(v: dict[str, str], title_sim: float) -> float:
+    s = WEIGHTS["title"] * (title_sim if v["title"] != "absent" else 0.0)
+    for name in ("author", "year", "volume", "page", "container"):
+        if v[name] == "agree":
+            s += WEIGHTS[name]
+        elif v[name] == "near":
+            s += WEIGHTS[name] / 2
+    return round(s, 4)
+
+
+def _rule(v: dict[str, str]) -> tuple[bool, str]:
+    """Apply the acceptance rules to the field verdicts."""
+    conflicts = [k for k in ("title", "author", "year", "volume", "page") if v[k] == "conflict"]
+    if conflicts:
+        return False, "conflict: " + ", ".join(conflicts)
+    support = [k for k in ("year", "volume", "page", "container") if v[k] == "agree"]
+    if v["container"] == "conflict":
+        # A different journal name is only tolerated with volume or page agreeing.
+        support = [k for k in support if k != "container"] if {"volume", "page"} & set(support) else []
+    if v["title"] == "agree" and v["author"] == "agree" and support:
+        return True, "title+author+" + "+".join(support)
+    if v["title"] == "agree" and v["author"] == "absent" and "page" in support and len(support) >= 2:
+        return True, "title+" + "+".join(support)
+    if v["title"] == "near" and v["author"] == "agree" and len(support) >= 2 and {"volume", "page"} & set(support):
+        return True, "fuzzy-title+author+" + "+".join(support)
+    if v["title"] == "absent" and v["author"] == "agree" and {"year", "volume", "page"} <= set(support):
+        return True, "author+" + "+".join(support)
+    return False, "weak evidence"
+
+
+def assess(citation: Citation, item: Work) -> Assessment:
+    """Judge one candidate against one citation (gates, field verdicts, rules).
+
+    Args:
+        citation: the parsed reference.
+        item: one Crossref work record.
+
+    Returns:
+        The :class:`Assessment`, accepted or not, with its evidence.
+    """
+    doi = str(item.get("DOI") or "")
+    kind = str(item.get("type") or "")
+    evidence: dict[str, Any] = {"type": kind}
+    if item.get("score") is not None:
+        evidence["crossref_score"] = item["score"]
+    if not doi:
+        return Assessment(doi, False, 0.0, "no DOI in record", evidence)
+    rejected = gate(citation, item)
+    verdicts, sim, grade = _verdicts(citation, item)
+    evidence.update(verdicts)
+    evidence["title_similarity"] = round(sim, 3)
+    evidence["title_grade"] = grade
+    score = _score(verdicts, sim)
+    if rejected:
+        return Assessment(doi, False, score, rejected, evidence)
+    accepted, reason = _rule(verdicts)
+    return Assessment(doi, accepted, score, reason, evidence)
+
+
+def choose(citation: Citation, items: Sequence[Work]) -> tuple[Assessment | None, list[Assessment], bool]:
+    """Pick the candidate that is the cited work, if the evidence allows one.
+
+    Args:
+        citation: the parsed reference.
+        items: Crossref's candidates, best-ranked first.
+
+    Returns:
+        ``(chosen or None, every assessment in rank order, ambiguous)``;
+        ``ambiguous`` is true when two different DOIs were accepted with
+        scores closer than :data:`AMBIGUITY_MARGIN` (then nothing is chosen).
+    """
+    assessments = [assess(citation, item) for item in items]
+    accepted = sorted((a for a in assessments if a.accepted), key=lambda a: -a.score)
+    if not accepted:
+        return None, assessments, False
+    best = accepted[0]
+    rivals = [a for a in accepted[1:] if a.doi.lower() != best.doi.lower()]
+    if rivals and best.score - rivals[0].score < AMBIGUITY_MARGIN:
+        return None, assessments, True
+    return best, assessments, False
