@@ -187,6 +187,7 @@ class CrossrefStub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # one answer is two writes; no 40 ms ACK waits
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 stub._handle(self)

@@ -21,7 +21,7 @@ _STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 
 
 def unmarkdown(text: str) -> str:
-    """Plain text of a markdown line: escapes resolved, strong markers removed.
+    r"""Plain text of a markdown line: escapes resolved, strong markers removed.
 
     Emphasis with single ``*`` is kept, because in article titles it is as
     likely to be a literal asterisk as italics.

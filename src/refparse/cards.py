@@ -110,7 +110,11 @@ class CardTransformer(Transformer[Token, Any]):
     text = _line_rule("text")
     bullet = _line_rule("bullet")
     rule = _line_rule("rule")
-    footer = _line_rule("footer")
+
+    def footer(self, children: list[Any]) -> CardLine:
+        """The ``Source:`` line; rules after it only separate cards."""
+        token = children[0]
+        return CardLine("footer", str(token), token.line or 0)
 
     def section(self, children: list[Any]) -> Section:
         heading = children[0]
@@ -135,6 +139,8 @@ class CardTransformer(Transformer[Token, Any]):
         for child in children:
             if isinstance(child, CardParts):
                 cards.append(child)
+            elif child.kind == "rule":  # a separator before the first card
+                continue
             elif cards and cards[-1].footer is None:
                 cards[-1] = cards[-1]._replace(footer=child)
             else:
@@ -148,7 +154,7 @@ def card_parser() -> Lark:
     return Lark(
         (grammar_dir() / "card.lark").read_text(encoding="utf-8"),
         parser="lalr",
-        lexer="contextual",
+        lexer="basic",
         transformer=CardTransformer(),
     )
 
@@ -176,7 +182,7 @@ def split_cards(text: str) -> list[CardParts]:
             kept so that a grammar bug surfaces as refparse's own error.
     """
     try:
-        cards: list[CardParts] = card_parser().parse(_clean_text(text))
+        cards: list[CardParts] = card_parser().parse(_clean_text(text))  # type: ignore[assignment]
     except UnexpectedInput as e:  # pragma: no cover - the grammar accepts any text
         raise ParseError(f"card grammar rejected line {e.line}: {e}", line=e.line) from e
     return cards
@@ -190,12 +196,11 @@ MALFORMED = frozenset({"no-title", "bad-doi", "bad-date", "bad-name"})
 
 
 def _raw(lines: list[CardLine]) -> str:
-    out: list[str] = []
-    for prev, line in zip([None, *lines], lines):
-        if prev is not None:
-            out.append("\n\n" if line.line > prev.line + 1 else "\n")
-        out.append(line.text)
-    return "".join(out)
+    """The card's text as printed (cleaned), blank lines between paragraphs kept."""
+    out = lines[0].text if lines else ""
+    for prev, line in zip(lines, lines[1:]):  # noqa: B905 - pairs of neighbours
+        out += ("\n\n" if line.line > prev.line + 1 else "\n") + line.text
+    return out
 
 
 def _paragraphs(lines: Iterable[CardLine]) -> str:

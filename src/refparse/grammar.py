@@ -69,7 +69,7 @@ class PartsTransformer(Transformer[Token, Any]):
     # ---------------------------------------------------------------- who
     def person(self, c: list[Any]) -> Part:
         particles = _tokens(c, "PARTICLE")
-        texts = _tokens(c, "TEXT")
+        texts = _tokens(c, "TEXT", "MONTH")
         family = texts[0] if texts else (particles[0] if particles else "")
         particle = particles[0] if particles and texts else None
         sfx = _parts(c, "suffix")
@@ -87,7 +87,7 @@ class PartsTransformer(Transformer[Token, Any]):
         return Part(
             "person",
             {
-                "family": _first(c, "TEXT") or "",
+                "family": _first(c, "TEXT", "MONTH") or "",
                 "particle": _first(c, "PARTICLE"),
                 "given": _first(c, "INIT"),
                 "suffix": sfx[0].value if sfx else None,
@@ -97,6 +97,9 @@ class PartsTransformer(Transformer[Token, Any]):
 
     def organization(self, c: list[Any]) -> Part:
         return Part("organization", _first(c, "TEXT", "INIT", "PHRASE"), _line(c))
+
+    def organization_etal(self, c: list[Any]) -> Part:
+        return Part("organization_etal", _first(c, "TEXT", "PHRASE"), _line(c))
 
     def organization_comma(self, c: list[Any]) -> Part:
         org = Part("organization", _first(c, "TEXT", "PHRASE"), _line(c))
@@ -109,8 +112,13 @@ class PartsTransformer(Transformer[Token, Any]):
         return Part("etal", True, _line(c))
 
     def contributors(self, c: list[Any]) -> Part:
-        names = [p for p in c if isinstance(p, Part) and p.kind in ("person", "organization")]
-        return Part("contributors", {"names": names, "et_al": bool(_parts(c, "etal"))}, _line(c))
+        names = [
+            Part("organization", p.value, p.line) if p.kind == "organization_etal" else p
+            for p in c
+            if isinstance(p, Part) and p.kind in ("person", "organization", "organization_etal")
+        ]
+        et_al = bool(_parts(c, "etal") or _parts(c, "organization_etal"))
+        return Part("contributors", {"names": names, "et_al": et_al}, _line(c))
 
     # ---------------------------------------------------------------- when
     def _date(self, c: list[Any]) -> dict[str, str | None]:
@@ -142,6 +150,9 @@ class PartsTransformer(Transformer[Token, Any]):
 
     def issue(self, c: list[Any]) -> Part:
         return next(p for p in c if isinstance(p, Part))
+
+    yissue = issue
+    yissue_value = issue_value
 
     def kw_volume(self, c: list[Any]) -> Part:
         return Part("volume", str(c[0]), _line(c))

@@ -79,6 +79,7 @@ _MONTHS = (
 _KEYWORDS: list[tuple[str, str]] = [
     ("ETAL", r"et\.? ?al\.?|and others|u\.? ?a\.|et coll\."),
     ("AND", r"and|&|und"),
+    ("ND", r"n\.? ?d\.?|[Nn]o date|[Uu]ndated|s\.? ?d\.?"),
     ("INPRESS", r"[Ii]n [Pp]ress|[Ff]orthcoming|[Uu]npublished(?: data| work)?|[Ii]n preparation|[Pp]ersonal communication|[Ss]ubmitted"),
     ("IN", r"[Ii]n:?"),
     ("EDS", r"(?:eds?|editors?|Eds?|Editors?|Hrsg)\.?(?: by)?|\((?:eds?|Eds?|editors?|Editors?)\.?\)|edited by|Edited by"),
@@ -116,7 +117,7 @@ _SHAPES: list[tuple[str, str]] = [
     ("YEAR", r"(?:1[4-9]\d\d|20\d\d)[a-z]?"),
     ("NUM", r"\d+"),
     ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th"),
-    ("LOC", r"(?:[A-Z]{1,3}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
+    ("LOC", r"(?:[A-Z]{1,10}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
     ("RANGE", r"(?:[A-Za-z]{1,2})?\d+[A-Za-z]?\d* ?[-\u2010-\u2014] ?(?:[A-Za-z]{1,2})?\d+[A-Za-z]?\d*"),
     (
         "PARTICLE",

@@ -111,7 +111,7 @@ def split_full_name(name: str) -> Person | Organization | None:
     if _ORGANIZATION.search(text):
         return Organization(name=text)
     m = _FAMILY_INITIALS.fullmatch(text)
-    if m and not m.group("family").isupper():
+    if m and not m.group("family").isupper() and not _GENERATIONAL.fullmatch(m.group("initials")):
         particle, family = split_particle(m.group("family"))
         given = m.group("initials")
         return Person(family=family, given=given, initials=initials(given), particle=particle)

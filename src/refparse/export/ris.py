@@ -1,0 +1,130 @@
+"""RIS, the tagged format EndNote, Zotero, Mendeley and RefWorks import.
+
+One ``TAG  - value`` per line; a record starts with ``TY`` and ends with
+``ER``. Choices worth knowing:
+
+* ``TY`` is ``JOUR``, ``CONF``, ``BOOK``, ``CHAP``, ``RPRT``, ``THES``,
+  ``ELEC`` (web page), ``DATA``, ``COMP`` (software), else ``GEN``;
+* one ``AU`` per author as ``van der Sluis, I. M.``; an organization is its
+  name without a comma; RIS has no "et al.", so it becomes a note (``N1``);
+* the journal is ``T2`` and ``JO`` (the full title when known, else as
+  printed) and ``J2`` as printed (the abbreviation);
+* ``PY`` is the year, ``DA`` the date when more than the year is known
+  (``2024/06/13``); ``SP``/``EP`` the first and last page; ``AN`` the PMID;
+* every value is flattened to one line, so a title holding a newline and
+  ``ER  -`` cannot end the record early or inject a tag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..models import Citation, Organization, Person
+from .common import flatten, recovery_note
+from .csljson import csl_given
+
+#: RIS reference type for each CSL type refparse produces; others are GEN.
+RIS_TYPES = {
+    "article-journal": "JOUR",
+    "paper-conference": "CONF",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "report": "RPRT",
+    "thesis": "THES",
+    "webpage": "ELEC",
+    "dataset": "DATA",
+    "software": "COMP",
+}
+
+
+@dataclass(frozen=True)
+class RisOptions:
+    """Options for RIS output.
+
+    Attributes:
+        crlf: end lines with CR LF, as the original specification asks
+            (every current importer also reads plain LF, the default).
+    """
+
+    crlf: bool = False
+
+
+def ris_name(name: Person | Organization) -> str:
+    """One author as RIS writes it: ``Last, First[, Suffix]`` or an organization."""
+    if isinstance(name, Organization):
+        return flatten(name.name)
+    last = " ".join(p for p in (name.particle, name.family) if p)
+    parts = [last, csl_given(name) or ""]
+    if name.suffix:
+        parts.append(name.suffix)
+    return flatten(", ".join(parts).rstrip(", "))
+
+
+def ris_record(c: Citation) -> list[tuple[str, str]]:
+    """One citation as RIS (tag, value) pairs, ``TY`` first and ``ER`` last.
+
+    Args:
+        c: the citation.
+
+    Returns:
+        The pairs in writing order; values are already on one line.
+    """
+    ty = RIS_TYPES.get(c.type, "GEN")
+    pairs: list[tuple[str, str | None]] = [("TY", ty)]
+    pairs += [("AU", ris_name(a)) for a in c.authors]
+    pairs += [("A2", ris_name(e)) for e in c.editors]
+    pairs.append(("TI", c.title))
+    container = c.container_title_full or c.container_title
+    if ty == "CONF" and not container and c.event:
+        container = c.event.title
+    pairs.append(("T3" if ty in ("BOOK", "RPRT") else "T2", container))
+    if ty == "JOUR":
+        pairs += [("JO", container), ("J2", c.container_title)]
+    if c.date:
+        pairs.append(("PY", str(c.date.year)))
+        if c.date.month and c.date.month <= 12:
+            day = f"/{c.date.day:02d}" if c.date.day else ""
+            pairs.append(("DA", f"{c.date.year:04d}/{c.date.month:02d}{day}"))
+    pairs += [("VL", c.volume), ("IS", c.issue)]
+    if c.pages:
+        pairs += [("SP", c.pages.first), ("EP", c.pages.last)]
+    elif c.article_number:
+        pairs.append(("SP", c.article_number))
+    place = c.publisher_place or (c.event.place if c.event else None)
+    pairs += [("ET", c.edition), ("PB", c.publisher), ("CY", place), ("M3", c.genre)]
+    pairs += [("DO", c.doi), ("AN", c.pmid), ("SN", c.isbn), ("UR", c.url), ("Y2", c.accessed)]
+    pairs.append(("AB", c.abstract))
+    pairs += [("KW", k) for k in c.keywords]
+    notes = [
+        c.note,
+        "et al.: the printed author list is truncated" if c.et_al else None,
+        f"Presented at {c.event.title}" if c.event and c.event.title and container != c.event.title else None,
+        c.event.date if c.event else None,
+        c.event.session if c.event else None,
+        f"Article number {c.article_number}" if c.article_number and c.pages else None,
+        f"PMCID: {c.pmcid}" if c.pmcid else None,
+        recovery_note(c),
+    ]
+    pairs += [("N1", n) for n in notes]
+    out = [(tag, flatten(value)) for tag, value in pairs if value and flatten(value)]
+    out.append(("ER", ""))
+    return out
+
+
+def to_ris(citations: Sequence[Citation], options: RisOptions | None = None) -> str:
+    """Citations as an RIS file.
+
+    Why: RIS is what EndNote and most web reference managers import; every
+    reference goes in, recovered ones with their raw text in ``N1``.
+
+    Args:
+        citations: the citations, in order.
+        options: output options.
+
+    Returns:
+        The RIS text, one record per citation.
+    """
+    eol = "\r\n" if (options or RisOptions()).crlf else "\n"
+    lines = [f"{tag}  - {value}" for c in citations for tag, value in ris_record(c)]
+    return eol.join(lines) + eol if lines else ""

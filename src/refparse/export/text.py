@@ -1,0 +1,200 @@
+"""Formatted bibliographies: citations rendered in a CSL style by citeproc-py.
+
+The styles ship with refparse in ``styles/`` (CC BY-SA 3.0, from the CSL
+project; see ``styles/README.md``): ``vancouver``, ``ama``, ``apa``,
+``chicago-author-date``, ``ieee`` and ``nature``. A path to any other
+independent ``.csl`` file works too.
+
+Items are the CSL-JSON items of :mod:`refparse.export.csljson`, adapted to
+what citeproc-py reads (``event-title`` is its ``event``). CSL has no way to
+say "the printed list was truncated", so an et-al citation gets a placeholder
+last author that is replaced by "et al." after rendering (``Gupta S, Rau RE,
+Kairalla JA, et al.``), whatever the style's delimiters. A reference the
+grammar rejected is rendered from what was recovered and followed by its raw
+text, so nothing is silently lost. Each entry is one line: values are
+flattened, so a newline in a title cannot fake a second entry.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import ExportError, OptionError
+from ..models import Citation
+from .common import flatten
+from .csljson import to_csl_item
+
+#: Style names and the shipped file each one uses.
+STYLES = {
+    "vancouver": "nlm-citation-sequence.csl",
+    "ama": "american-medical-association.csl",
+    "apa": "apa.csl",
+    "chicago-author-date": "chicago-author-date.csl",
+    "ieee": "ieee.csl",
+    "nature": "nature.csl",
+}
+#: Other names people use for the same styles.
+ALIASES = {
+    "nlm": "vancouver",
+    "nlm-citation-sequence": "vancouver",
+    "american-medical-association": "ama",
+    "chicago": "chicago-author-date",
+}
+
+#: Placeholder author standing for "et al." (private-use characters: no style
+#: can change their case, and no real name contains them).
+_ETAL = "\ue000\ue001"
+#: The placeholder with the delimiter and "and"/"&" a style put before it.
+_ETAL_RE = re.compile(r"\s*[,;]?\s*(?:&amp;|&|and)?\s*" + _ETAL + r"\.?")
+_UNSUPPORTED = ("custom", "citation-number", "note")
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """Options for a formatted bibliography.
+
+    Attributes:
+        style: a shipped style name (see :data:`STYLES`) or a path to a
+            ``.csl`` file.
+        format: ``plain`` text or ``html`` (one entry per line either way).
+        locale: a CSL locale such as ``en-GB``; default: the style's own.
+    """
+
+    style: str = "vancouver"
+    format: Literal["plain", "html"] = "plain"
+    locale: str | None = None
+
+
+def available_styles() -> list[str]:
+    """The style names :class:`TextOptions` accepts, shipped ones first."""
+    return sorted(STYLES) + sorted(ALIASES)
+
+
+def style_path(style: str) -> Path:
+    """The ``.csl`` file for a style name or path.
+
+    Raises:
+        OptionError: the name is neither a shipped style nor a ``.csl`` file.
+    """
+    name = ALIASES.get(style, style)
+    if name in STYLES:
+        return Path(str(resources.files("refparse.export") / "styles" / STYLES[name]))
+    path = Path(style)
+    if path.suffix == ".csl" and path.is_file():
+        return path
+    raise OptionError(f"unknown style {style!r}; choose one of {', '.join(available_styles())} or a .csl file")
+
+
+def citeproc_item(c: Citation, index: int) -> dict[str, Any]:
+    """A CSL-JSON item in the dialect citeproc-py reads.
+
+    Args:
+        c: the citation.
+        index: its position (for the item id).
+
+    Returns:
+        The item: flattened strings, ``event`` for ``event-title``, et al.
+        as a placeholder author, no keys citeproc-py rejects.
+    """
+    item = to_csl_item(c, index)
+    item["id"] = f"item{index}"
+    for key in _UNSUPPORTED:
+        item.pop(key, None)
+    if "event-title" in item:
+        item["event"] = item.pop("event-title")
+    for role in ("author", "editor"):
+        if role in item:
+            item[role] = [n if n != {"literal": "others"} else {"literal": _ETAL} for n in item[role]]
+    return _flat(item)
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, str):
+        return flatten(value)
+    if isinstance(value, dict):
+        return {k: _flat(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_flat(v) for v in value]
+    return value
+
+
+def _render(items: list[dict[str, Any]], options: TextOptions) -> list[tuple[str, str]]:
+    """(item id, rendered entry) in the style's bibliography order."""
+    from citeproc import (  # imported here: citeproc-py (and lxml) load only when used
+        Citation as CpCitation,
+    )
+    from citeproc import (
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    path = style_path(options.style)
+    fmt = {"plain": formatter.plain, "html": formatter.html}.get(options.format)
+    if fmt is None:
+        raise OptionError(f"unknown text format {options.format!r}; choose plain or html")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns about every field it ignores
+        try:
+            style = CitationStylesStyle(str(path), locale=options.locale, validate=False)
+            bibliography = CitationStylesBibliography(style, CiteProcJSON(items), fmt)
+            for item in items:
+                bibliography.register(CpCitation([CitationItem(item["id"])]))
+            bibliography.sort()  # the style's <sort>; numeric styles keep input order
+            ids = [str(ref.key) for ref in bibliography.items]
+            entries = [str(entry) for entry in bibliography.bibliography()]
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise ExportError(f"citeproc-py could not render style {options.style!r}: {e}") from e
+    return list(zip(ids, entries))
+
+
+def to_text(citations: Sequence[Citation], options: TextOptions | None = None) -> str:
+    """Citations as a formatted bibliography, one entry per line.
+
+    Why: people paste references into manuscripts; rendering the parsed
+    fields in a journal's style is what AnyStyle and GROBID do not offer.
+
+    Args:
+        citations: the citations, in order (numeric styles number them so).
+        options: style, output format and locale.
+
+    Returns:
+        The bibliography in the style's order, each entry ending with a newline.
+
+    Raises:
+        OptionError: unknown style or format.
+        ExportError: citeproc-py failed on the style.
+    """
+    opts = options or TextOptions()
+    items = [citeproc_item(c, i) for i, c in enumerate(citations)]
+    by_id = {item["id"]: c for item, c in zip(items, citations)}
+    numeric = _numeric(style_path(opts.style))
+    lines = []
+    for position, (item_id, entry) in enumerate(_render(items, opts), start=1):
+        entry = _ETAL_RE.sub(", et al.", flatten(entry))
+        if numeric:  # citeproc-py glues the number to the text: "1.Gupta"
+            entry = re.sub(rf"^(\[{position}\]|{position}\.)(?=\S)", r"\1 ", entry)
+        c = by_id[item_id]
+        if c.status != "parsed":
+            raw = flatten(c.raw)
+            if opts.format == "html":
+                from html import escape
+
+                raw = escape(raw)
+            entry += f" [refparse: not fully parsed; as printed: {raw}]"
+        lines.append(entry + "\n")
+    return "".join(lines)
+
+
+def _numeric(path: Path) -> bool:
+    """Whether a style numbers its entries (its info says citation-format numeric)."""
+    head = path.read_text(encoding="utf-8")[:4000]
+    return 'citation-format="numeric"' in head
