@@ -31,7 +31,7 @@ from functools import lru_cache
 from lark import Token
 
 from .read import Line
-from .split import is_noise
+from .split import is_link_noise
 
 # --------------------------------------------------------------------------- punctuation
 _PUNCT_TYPES = {
@@ -63,6 +63,8 @@ _PUNCT_TYPES = {
     "?": "QMARK",
     "!": "QMARK",
     "/": "SLASH",
+    "{": "NOISE",
+    "}": "NOISE",
 }
 _PUNCT_CHARS = "".join(_PUNCT_TYPES)
 _PUNCT_CLASS = "[" + re.escape(_PUNCT_CHARS) + r"\s]"
@@ -115,6 +117,7 @@ _SHAPES: list[tuple[str, str]] = [
     ("URL", r"(?:https?|ftp)://\S+|www\.\S+\.\S+"),
     ("PMCID", r"PMC\d{4,9}"),
     ("YEAR", r"(?:1[4-9]\d\d|20\d\d)[a-z]?"),
+    ("LONGNUM", r"\d{6,9}"),
     ("NUM", r"\d+"),
     ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th"),
     ("LOC", r"(?:[A-Z]{1,10}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
@@ -127,7 +130,7 @@ _SHAPES: list[tuple[str, str]] = [
     ),
     (
         "INIT",
-        rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\. ?(?:-|\u2010)? ?)+|[{_UP}](?:[-\u2010][{_UP}])+\.?",
+        rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\. ?(?:-|\u2010)? ?)+|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?",
     ),
 ]
 _SHAPE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _SHAPES))
@@ -193,7 +196,7 @@ def classify(text: str) -> _Kinds:
     """
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))
-    if is_noise(text) or (text[:1] == "[" and text[-1:] == "]" and is_noise(text[1:-1].strip())):
+    if is_link_noise(text):
         return (("NOISE", text),)
     kw = _keyword(text)
     if kw is not None:
@@ -227,13 +230,26 @@ _NAMEISH = re.compile(r"[^\W\d_][^\W\d_'\u2019.-]*(?:[ '\u2019.-]+[^\W\d_][^\W\d
 _GLUED = re.compile(rf"[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)* [{_UP}]{{1,3}}")
 
 
+_MIXED_INITIALS = re.compile(rf"[{_UP}][a-z]")
+_NAME_SEPARATORS = frozenset({"COMMA", "SEMI", "AND"})
+
+
+def _after_name_start(out: list[Token]) -> bool:
+    """Whether the last token is a surname at the start of a name (list start or after a separator)."""
+    return len(out) == 1 or out[-2].type in _NAME_SEPARATORS
+
+
 def tokens(lines: Iterable[Line]) -> Iterator[Token]:
     """Turn a reference's lines into Lark tokens, dropping link furniture.
 
-    One rule looks at the previous token: a surname line that ends in
-    initials right after a particle line (``van der`` / ``Sluis IM``) is a
-    page's tagging glitch, emitted as ``GLUED`` so the grammar can rejoin the
-    name instead of reading "Sluis IM" as a surname.
+    Three rules look at the tokens before a line, all about names:
+
+    * a surname line that ends in initials right after a particle line
+      (``van der`` / ``Sluis IM``) is a page's tagging glitch, emitted as
+      ``GLUED`` so the grammar can rejoin the name;
+    * two letters in mixed case right after a surname that starts a name
+      (``Fodor`` / ``Aa``) are initials, not a second surname;
+    * text that cannot be a surname is a ``PHRASE``.
 
     Args:
         lines: the block's lines (label excluded).
@@ -243,6 +259,10 @@ def tokens(lines: Iterable[Line]) -> Iterator[Token]:
     """
     out: list[Token] = []
     for line in lines:
+        if out and out[-1].type == "TEXT" and _MIXED_INITIALS.fullmatch(line.text) and _after_name_start(out):
+            # "Fodor" / "Aa": mixed-case initials right after a surname
+            out.append(Token("INIT", line.text, line=line.number))
+            continue
         for kind, value in classify(line.text):
             if kind == "TEXT":
                 if out and out[-1].type == "PARTICLE" and _GLUED.fullmatch(value):

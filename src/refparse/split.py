@@ -43,18 +43,39 @@ class Document(NamedTuple):
     noise: tuple[Line, ...]
 
 
+_Phrases = tuple[frozenset[str], tuple[re.Pattern[str], ...]]
+
+
 @cache
-def _noise_phrases() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
-    phrases, patterns = set(), []
+def _noise_phrases() -> dict[str, _Phrases]:
+    sections: dict[str, tuple[set[str], list[re.Pattern[str]]]] = {}
+    current = sections.setdefault("page", (set(), []))
     for entry in read_data_file("noise.txt").splitlines():
         entry = entry.strip()
         if not entry or entry.startswith("#"):
             continue
-        if entry.startswith("re:"):
-            patterns.append(re.compile(entry[3:].strip(), re.I))
+        if entry.startswith("[") and entry.endswith("]"):
+            current = sections.setdefault(entry[1:-1], (set(), []))
+        elif entry.startswith("re:"):
+            current[1].append(re.compile(entry[3:].strip(), re.I))
         else:
-            phrases.add(entry.casefold())
-    return frozenset(phrases), tuple(patterns)
+            current[0].add(entry.casefold())
+    return {name: (frozenset(p), tuple(r)) for name, (p, r) in sections.items()}
+
+
+def _matches(text: str, section: str) -> bool:
+    phrases, patterns = _noise_phrases()[section]
+    folded = text.casefold()
+    return folded in phrases or folded.rstrip(" .") in phrases or any(p.fullmatch(text) for p in patterns)
+
+
+def is_link_noise(text: str) -> bool:
+    """Whether a line is a link label sites print after references ("Google Scholar")."""
+    if len(text) > 80:
+        return False
+    if text[:1] == "[" and text[-1:] == "]":
+        text = text[1:-1].strip()
+    return _matches(text, "links")
 
 
 def is_noise(text: str) -> bool:
@@ -64,14 +85,10 @@ def is_noise(text: str) -> bool:
         text: a cleaned line.
 
     Returns:
-        True for phrases such as "Back to top" or "Comments (3)".
+        True for link labels and for phrases such as "Back to top" or
+        "Comments (3)" (the latter are only trusted after the last reference).
     """
-    if len(text) > 80:
-        return False
-    phrases, patterns = _noise_phrases()
-    if text.casefold().rstrip(" .") in phrases or text.casefold() in phrases:
-        return True
-    return any(p.fullmatch(text) for p in patterns)
+    return len(text) <= 80 and (is_link_noise(text) or _matches(text, "page"))
 
 
 def _label(text: str) -> int | None:
