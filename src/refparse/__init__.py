@@ -31,6 +31,8 @@ from .models import (
     PubDate,
     Span,
 )
+from .cards import parse_cards
+from .detect import detect_format, parse_any
 from .pipeline import parse
 from .read import decode
 
@@ -57,6 +59,9 @@ __all__ = [
     "PubDate",
     "Span",
     "decode",
+    "detect_format",
+    "parse_any",
+    "parse_cards",
     "parse",
     "to_csl_json",
     "__version__",

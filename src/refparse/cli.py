@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import RefparseError
 from .export.csljson import to_csl_json
-from .pipeline import parse
+from .detect import format_names, parse_any
 from .read import decode
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -33,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument("inputs", nargs="*", metavar="INPUT", help="input files; '-' or nothing reads stdin")
     conv.add_argument("--to", default="csljson", choices=["csljson"], help="output format (default csljson)")
     conv.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    conv.add_argument(
+        "--from",
+        dest="from_format",
+        choices=format_names(),
+        default=None,
+        help="input format (default: detected from the content)",
+    )
     return ap
 
 
@@ -61,13 +68,20 @@ def convert(args: argparse.Namespace) -> int:
             print(f"refparse: {e}", file=sys.stderr)
             status = EXIT_FAILED
             continue
-        result = parse(text)
+        try:
+            result = parse_any(text, args.from_format, source=label)
+        except RefparseError as e:
+            print(f"refparse: {e}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
         for w in result.warnings:
             print(f"refparse: {label}: {w.message}", file=sys.stderr)
             status = EXIT_FAILED
+        what = "card" if result.format == "card" else "reference"
         for f in result.failures:
             lines = f"lines {f.span.start}-{f.span.end}" if f.span else "?"
-            print(f"refparse: {label}: reference {f.number} ({lines}): {f.reason}", file=sys.stderr)
+            number = f" {f.number}" if f.number is not None else ""
+            print(f"refparse: {label}: {what}{number} ({lines}): {f.reason}", file=sys.stderr)
         citations.extend(result.citations)
     out = to_csl_json(citations)
     if args.output:

@@ -84,7 +84,7 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("ND", r"n\.? ?d\.?|[Nn]o date|[Uu]ndated|s\.? ?d\.?"),
     ("INPRESS", r"[Ii]n [Pp]ress|[Ff]orthcoming|[Uu]npublished(?: data| work)?|[Ii]n preparation|[Pp]ersonal communication|[Ss]ubmitted"),
     ("IN", r"[Ii]n:?"),
-    ("EDS", r"(?:eds?|editors?|Eds?|Editors?|Hrsg)\.?(?: by)?|\((?:eds?|Eds?|editors?|Editors?)\.?\)|edited by|Edited by"),
+    ("EDS", r"(?:eds?|Eds?|Hrsg)\.?|[Ee]ditors?|\((?:eds?|Eds?|editors?|Editors?)\.?\)|[Ee]dited by"),
     ("DOIKW", r"(?:doi|DOI|Doi):?|https?://(?:dx\.)?doi\.org/?"),
     ("PMIDKW", r"PMID:?|PubMed(?: PMID)?:"),
     ("PMCID", r"(?:PubMed Central )?PMCID:? ?PMC(?:PMC|Pmc)?(?P<V_PMCID>\d+)"),

@@ -224,6 +224,20 @@ class Citation(_Value):
         """The publication year, if printed."""
         return self.date.year if self.date else None
 
+    @property
+    def reason(self) -> str | None:
+        """Why a recovered citation is not a clean parse; ``None`` when it is.
+
+        The grammar's messages when it rejected something, else the first
+        warning (a card without a title, a DOI that is not a DOI).
+        """
+        if self.status == "parsed":
+            return None
+        grammar = [w.message for w in self.warnings if w.code == "grammar"]
+        if grammar:
+            return "; ".join(grammar)
+        return self.warnings[0].message if self.warnings else "rejected"
+
 
 class Failure(_Value):
     """A reference the grammar rejected, as listed by :attr:`ParseResult.failures`."""
@@ -254,9 +268,8 @@ class ParseResult(_Value):
     @property
     def failures(self) -> list[Failure]:
         """References the grammar rejected (still present in ``citations``)."""
-        out = []
-        for c in self.citations:
-            if c.status == "recovered":
-                reason = next((w.message for w in c.warnings if w.code == "grammar"), "rejected")
-                out.append(Failure(number=c.number, span=c.span, raw=c.raw, reason=reason))
-        return out
+        return [
+            Failure(number=c.number, span=c.span, raw=c.raw, reason=c.reason or "rejected")
+            for c in self.citations
+            if c.status == "recovered"
+        ]

@@ -142,8 +142,7 @@ def to_csl_item(c: Citation, index: int = 0) -> dict[str, Any]:
         item["keyword"] = ", ".join(c.keywords)
     notes = [c.note] if c.note else []
     if c.status != "parsed":
-        reasons = "; ".join(w.message for w in c.warnings if w.code == "grammar")
-        notes.append(f"refparse: {c.status} ({reasons}). Raw: {c.raw}")
+        notes.append(f"refparse: {c.status} ({c.reason}). Raw: {c.raw}")
     if notes:
         item["note"] = "\n".join(notes)
     custom: dict[str, Any] = {}

@@ -1,0 +1,199 @@
+"""Stage 3 — the grammar and assembler on one reference at a time.
+
+Each case is a reference as a page prints it, one element per line ("|"
+separates lines here), with the fields it must give. Valid cases cover the
+styles the grammar accepts; invalid cases must come back recovered, with the
+raw text and a reason, never an exception.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from refparse.models import Citation
+from refparse.pipeline import parse_block
+from refparse.read import Line
+from refparse.split import Block
+
+
+def cite(lines: str, number: int = 1) -> Citation:
+    parts = [p.strip() for p in lines.split("|")]
+    return parse_block(Block(number, 1, tuple(Line(i + 2, t) for i, t in enumerate(parts))))
+
+
+def authors(c: Citation) -> list[str]:
+    out = []
+    for a in c.authors:
+        if a.kind == "organization":
+            out.append(a.name)
+        else:
+            out.append(" ".join(x for x in (a.particle, a.family) if x) + (f" {a.given}" if a.given else ""))
+    return out
+
+
+def fields(c: Citation) -> dict[str, Any]:
+    return {
+        "authors": authors(c),
+        "et_al": c.et_al,
+        "title": c.title,
+        "container": c.container_title,
+        "year": c.year,
+        "volume": c.volume,
+        "issue": c.issue,
+        "pages": (c.pages.first, c.pages.last) if c.pages else None,
+        "doi": c.doi,
+        "type": c.type,
+    }
+
+
+VALID = [
+    pytest.param(
+        "Gupta | S | , | Rau | RE | , | Kairalla | JA | , et al | . | Blinatumomab in children | . | N Engl J Med | . "
+        "| 2025 | ; | 392 | ( | 9 | ): | 875 | - | 891 | .",
+        {"authors": ["Gupta S", "Rau RE", "Kairalla JA"], "et_al": True, "title": "Blinatumomab in children",
+         "container": "N Engl J Med", "year": 2025, "volume": "392", "issue": "9", "pages": ("875", "891")},
+        id="ama",
+    ),
+    pytest.param(
+        "van der | Sluis IM | , | de Lorenzo | P | . | Blinatumomab added to chemotherapy | . | N Engl J Med | . | 2023 "
+        "| ; | 388 | ( | 17 | ): | 1572 | - | 81 | .",
+        {"authors": ["van der Sluis IM", "de Lorenzo P"], "pages": ("1572", "1581"), "volume": "388"},
+        id="glued-particle-and-short-range",
+    ),
+    pytest.param(
+        "Short | NJ | . | Blinatumomab and ponatinib | . | Blood | . | 2024 | ; | 144 | (suppl | 1 | ): | 837 | .",
+        {"issue": "suppl 1", "volume": "144", "pages": ("837", None)},
+        id="supplement",
+    ),
+    pytest.param(
+        "John | S | . | Real-world data for tisagenlecleucel | . | Blood Adv | . | 2025 | .",
+        {"container": "Blood Adv", "year": 2025, "volume": None, "pages": None, "type": "article-journal"},
+        id="year-only",
+    ),
+    pytest.param(
+        "Penack | O | . | How risky is a second allogeneic stem cell transplantation? | Leukemia | . | 2024 | ; | 38 "
+        "| ( | 8 | ): | 1799 | - | 1807 | .",
+        {"title": "How risky is a second allogeneic stem cell transplantation?", "container": "Leukemia"},
+        id="question-title",
+    ),
+    pytest.param(
+        "Hallett | TB | , | Gregson | S | , | et al | . ( | 2011 | ) | Estimating the resources required | . "
+        "| Sex Transm Infect | 87 | : | 621 | – | 628 | . | doi: | 10.1136/sti.2010.045989 | 21427456",
+        {"authors": ["Hallett TB", "Gregson S"], "et_al": True, "year": 2011, "container": "Sex Transm Infect",
+         "volume": "87", "pages": ("621", "628"), "doi": "10.1136/sti.2010.045989"},
+        id="plos-author-year",
+    ),
+    pytest.param(
+        "Shifren | A | ( | 2012 | ) | Mechanisms of remodeling in asthmatic airways | . | J Allergy | 2012 | : | 316049",
+        {"volume": "2012", "pages": ("316049", None), "year": 2012},
+        id="plos-year-shaped-volume",
+    ),
+    pytest.param(
+        "Udan | R. S. | , | Kango-Singh | M. | , and | Halder | G. | , “ | Hippo promotes proliferation arrest | .,” "
+        "| Nat. Cell Biol. | , vol. | 5 | , no. | 10 | , pp. | 914 | – | 920 | , | 2003 | . | doi: | 10.1038/ncb1050",
+        {"authors": ["Udan R. S.", "Kango-Singh M.", "Halder G."], "title": "Hippo promotes proliferation arrest",
+         "container": "Nat. Cell Biol.", "volume": "5", "issue": "10", "pages": ("914", "920"), "year": 2003},
+        id="ieee-family-first",
+    ),
+    pytest.param(
+        "D. R. | Bellwood | and | P. C. | Wainwright | , “ | The history of fishes on coral reefs | ,” in "
+        "| Coral reef fishes dynamics and diversity | , | P. F. | Sale | , Ed. | New York | : | Academic Press | , "
+        "| 2002 | , pp. | 5 | – | 32 | .",
+        {"authors": ["Bellwood D. R.", "Wainwright P. C."], "container": "Coral reef fishes dynamics and diversity",
+         "year": 2002, "pages": ("5", "32"), "type": "chapter"},
+        id="ieee-chapter-given-first",
+    ),
+    pytest.param(
+        "Nelson | , | L. D. | , & | Galak | , | J. | ( | 2007 | ). | Mate preferences | . | Journal of Personality | , "
+        "| 12 | ( | 3 | ), | 100 | – | 110 | . | https://doi.org/10.1037/0022-3514.92.1.1",
+        {"authors": ["Nelson L. D.", "Galak J."], "container": "Journal of Personality", "volume": "12",
+         "issue": "3", "pages": ("100", "110"), "doi": "10.1037/0022-3514.92.1.1"},
+        id="apa",
+    ),
+    pytest.param(
+        "Young | , | N.S. | ; | Ioannidis | , | J.P.A. | Why current publication practices may distort science | . "
+        "| PLoS Med. | 2008 | , | 5 | , | e201 | .",
+        {"authors": ["Young N.S.", "Ioannidis J.P.A."], "year": 2008, "volume": "5", "pages": ("e201", None)},
+        id="mdpi-year-first",
+    ),
+    pytest.param(
+        "Kleinert | , | H. | Path integrals in quantum mechanics | . | Nature | 12 | , | 100 | – | 110 | ( | 2009 | ).",
+        {"container": "Nature", "volume": "12", "pages": ("100", "110"), "year": 2009},
+        id="nature-late-year",
+    ),
+    pytest.param(
+        "Agosta | WC | . | Chemical communication | . | New York | : | Scientific American Press | ; | 1992 | .",
+        {"title": "Chemical communication", "container": None, "year": 1992, "type": "book"},
+        id="ama-book",
+    ),
+    pytest.param(
+        "Akaike | H | . | Information theory | . In: | Kotz | S | , | Johnson | NL | , editors. "
+        "| Breakthroughs in statistics | . | New York | : | Springer | ; | 1973 | . p. | 610 | - | 24 | .",
+        {"container": "Breakthroughs in statistics", "pages": ("610", "624"), "type": "chapter", "year": 1973},
+        id="ama-chapter",
+    ),
+    pytest.param(
+        "World Health Organization | ( | 2008 | ) | Guidelines for the programmatic management of tuberculosis | . "
+        "| World Health Organization | 247 p | .",
+        {"authors": ["World Health Organization"], "year": 2008, "type": "book"},
+        id="organization-book",
+    ),
+    pytest.param(
+        "Jan | LY | , | Winter | VJ | . | A title long enough to be a title | . | Genes Dev | . | 1990 | ; | 4 | : "
+        "| 190 | - | 203 | .",
+        {"authors": ["Jan LY", "Winter VJ"]},
+        id="month-word-surnames",
+    ),
+    pytest.param(
+        "Kumari | S | . | T cell antigen receptor activation | . | Biochimica Et Biophysica Acta | . | 2014 | ; "
+        "| 1838 | : | 546 | - | 556 | .",
+        {"year": 2014, "volume": "1838", "pages": ("546", "556")},
+        id="year-shaped-volume-after-year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), VALID)
+def test_valid_references(lines: str, expected: dict[str, Any]) -> None:
+    c = cite(lines)
+    got = fields(c)
+    assert c.status == "parsed", c.warnings
+    assert {k: got[k] for k in expected} == expected
+
+
+def test_conference_presentation() -> None:
+    c = cite(
+        "Hodder | A | , et al | . | Blinatumomab for first line treatment | . Paper presented at: EHA Library; 13 June "
+        "| 2024 | ; | Madrid, Spain | . Session 422215."
+    )
+    assert c.type == "paper-conference"
+    assert c.event is not None
+    assert (c.event.title, c.event.place, c.event.date) == ("EHA Library", "Madrid, Spain", "13 June 2024")
+    assert c.year == 2024
+
+
+INVALID = [
+    pytest.param("", id="empty"),
+    pytest.param("Gupta | S | ,", id="names-only"),
+    pytest.param(") | ) | ( | :", id="marks-only"),
+    pytest.param("2025 | 2025 | 2025", id="numbers-only"),
+]
+
+
+@pytest.mark.parametrize("lines", INVALID)
+def test_invalid_references_are_kept_with_a_reason(lines: str) -> None:
+    c = cite(lines, number=7)
+    assert c.status == "recovered"
+    assert c.number == 7
+    assert c.reason
+    for part in lines.split("|"):
+        assert part.strip() in c.raw  # nothing of the input is lost
+
+
+def test_a_stray_element_is_skipped_and_reported() -> None:
+    c = cite("Gupta | S | . | A title of a paper | . | Blood | . | 2025 | ; | 392 | : | 875 | Jr | .")
+    assert c.status == "recovered"
+    assert "line" in (c.reason or "")
+    assert (c.title, c.container_title, c.volume) == ("A title of a paper", "Blood", "392")

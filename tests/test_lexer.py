@@ -1,0 +1,87 @@
+"""Stage 3a — lines become tokens (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from refparse.lexer import classify, tokens
+from refparse.read import Line
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param("):", [("RPAR", ")"), ("COLON", ":")], id="punct-split"),
+        pytest.param(". (", [("DOT", "."), ("LPAR", "(")], id="dot-paren"),
+        pytest.param(", et al", [("COMMA", ","), ("ETAL", "et al")], id="et-al"),
+        pytest.param(". In:", [("DOT", "."), ("IN", "In:")], id="in"),
+        pytest.param(", editors.", [("COMMA", ","), ("EDS", "editors"), ("DOT", ".")], id="editors"),
+        pytest.param(". doi:", [("DOT", "."), ("DOIKW", "doi:")], id="doi-label"),
+        pytest.param("(suppl", [("LPAR", "("), ("SUPPL", "suppl")], id="suppl"),
+        pytest.param("2025", [("YEAR", "2025")], id="year"),
+        pytest.param("2011a", [("YEAR", "2011a")], id="year-suffix"),
+        pytest.param("392", [("NUM", "392")], id="num"),
+        pytest.param("24436430", [("LONGNUM", "24436430")], id="pmid-like"),
+        pytest.param("e24", [("LOC", "e24")], id="elocator"),
+        pytest.param("73.e1", [("LOC", "73.e1")], id="dotted-elocator"),
+        pytest.param("579e10", [("LOC", "579e10")], id="article-e"),
+        pytest.param("223–224", [("RANGE", "223–224")], id="range"),
+        pytest.param("RE", [("INIT", "RE")], id="initials"),
+        pytest.param("R. S.", [("INIT", "R. S.")], id="dotted-initials"),
+        pytest.param("J.-P.", [("INIT", "J.-P.")], id="hyphen-initials"),
+        pytest.param("C-KK", [("INIT", "C-KK")], id="hyphen-initials-2"),
+        pytest.param("van der", [("PARTICLE", "van der")], id="particle"),
+        pytest.param("DA", [("INIT", "DA")], id="capital-initials-not-particle"),
+        pytest.param("Jr", [("SUFFIX", "Jr")], id="suffix"),
+        pytest.param("3rd", [("SUFFIX", "3rd")], id="ordinal-suffix"),
+        pytest.param("10.1038/ncb1050", [("DOI", "10.1038/ncb1050")], id="doi"),
+        pytest.param("https://doi.org/10.1371/x", [("DOI", "https://doi.org/10.1371/x")], id="doi-url"),
+        pytest.param("http://www.r-project.org", [("URL", "http://www.r-project.org")], id="url"),
+        pytest.param("Gupta", [("TEXT", "Gupta")], id="surname"),
+        pytest.param("(2011).", [("LPAR", "("), ("YEAR", "2011"), ("RPAR", ")"), ("DOT", ".")], id="wrapped-year"),
+        pytest.param("109(41)", [("NUM", "109"), ("LPAR", "("), ("NUM", "41"), ("RPAR", ")")], id="compound"),
+        pytest.param(
+            ". Paper presented at: EHA Library; 13 June",
+            [("DOT", "."), ("PRESENTED", "EHA Library; 13 June")],
+            id="conference",
+        ),
+        pytest.param(
+            "; PubMed Central PMCID: PMC3651414.",
+            [("SEMI", ";"), ("PMCID", "3651414"), ("DOT", ".")],
+            id="pmcid",
+        ),
+        pytest.param("Art. no.", [("ARTNO", "Art. no.")], id="article-number"),
+        pytest.param("n.d.", [("ND", "n.d.")], id="no-date"),
+        pytest.param("Google Scholar", [("NOISE", "Google Scholar")], id="link-noise"),
+    ],
+)
+def test_classify(line: str, expected: list[tuple[str, str]]) -> None:
+    assert list(classify(line)) == expected
+
+
+def _types(*lines: str) -> list[str]:
+    return [t.type for t in tokens(Line(i + 1, text) for i, text in enumerate(lines))]
+
+
+def test_long_text_is_a_phrase_not_a_surname() -> None:
+    assert _types("Blinatumomab added to chemotherapy in infant lymphoblastic leukemia") == ["PHRASE"]
+    assert _types("de Ruyter van Steveninck") == ["TEXT"]
+
+
+def test_surname_glued_to_initials_after_a_particle() -> None:
+    assert _types("van der", "Sluis IM", ",") == ["PARTICLE", "GLUED", "COMMA"]
+    assert _types("Sluis IM") == ["TEXT"]  # no particle before: an ordinary surname line
+
+
+def test_mixed_case_initials_only_right_after_a_surname() -> None:
+    assert _types("Fodor", "Aa", ",") == ["TEXT", "INIT", "COMMA"]
+    assert _types("Li", ",", "Wu", "J") == ["TEXT", "COMMA", "TEXT", "INIT"]
+
+
+def test_bracketed_link_furniture_on_three_lines_is_dropped() -> None:
+    assert _types("e201", "[", "Google Scholar", "]") == ["LOC"]
+
+
+def test_token_lines_are_input_lines() -> None:
+    toks = list(tokens([Line(10, "Gupta"), Line(11, "S"), Line(12, ", et al")]))
+    assert [t.line for t in toks] == [10, 11, 12, 12]

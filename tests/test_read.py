@@ -1,0 +1,58 @@
+"""Stage 1 — reading bytes and cleaning lines."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from refparse.errors import InputError
+from refparse.read import Line, clean_line, decode, iter_lines
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        pytest.param("Foà".encode(), "Foà", "utf-8", id="utf8"),
+        pytest.param(codecs.BOM_UTF8 + "Métais".encode(), "Métais", "utf-8-sig", id="utf8-bom"),
+        pytest.param("Métais".encode("utf-16"), "Métais", "utf-16", id="utf16-bom"),
+        pytest.param("Foà".encode("cp1252"), "Foà", "cp1252", id="cp1252-fallback"),
+    ],
+)
+def test_decode_follows_the_documented_order(data: bytes, text: str, encoding: str) -> None:
+    assert decode(data) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"\x00\x01\x02binary", id="nul-bytes"),
+        pytest.param(codecs.BOM_UTF8 + b"\xff\xfe bad", id="bad-after-bom"),
+    ],
+)
+def test_decode_rejects_binary_and_broken_input(data: bytes) -> None:
+    with pytest.raises(InputError):
+        decode(data, source="x.txt")
+
+
+def test_decode_without_fallback_names_the_byte() -> None:
+    with pytest.raises(InputError, match="byte 1"):
+        decode(b"a\xe9b", fallback="")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        pytest.param("  Gupta  ", "Gupta", id="strip"),
+        pytest.param("N\u00a0Engl\u2009J  Med", "N Engl J Med", id="spaces"),
+        pytest.param("Fo\u0300a", "F\u00f2a", id="nfc"),
+        pytest.param("Blina\u200btumomab\u00ad", "Blinatumomab", id="invisible"),
+    ],
+)
+def test_clean_line(raw: str, clean: str) -> None:
+    assert clean_line(raw) == clean
+
+
+def test_iter_lines_keeps_original_numbers_and_skips_blanks() -> None:
+    text = "preface\r\n\r\n1.\rGupta\n\n  \nS\u2028,"
+    assert list(iter_lines(text)) == [Line(1, "preface"), Line(3, "1."), Line(4, "Gupta"), Line(7, "S"), Line(8, ",")]

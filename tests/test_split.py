@@ -1,0 +1,62 @@
+"""Stage 2 — cutting a page into preface, numbered blocks and trailing furniture."""
+
+from __future__ import annotations
+
+import pytest
+
+from refparse.read import iter_lines
+from refparse.split import is_link_noise, is_noise, split_document
+
+
+def _doc(text: str):  # type: ignore[no-untyped-def]
+    return split_document(list(iter_lines(text)))
+
+
+def test_preface_blocks_and_noise() -> None:
+    doc = _doc("An abstract. 3. Not a label\n\n1.\nGupta\nS\n.\n2.\nRau\nRE\n.\nBack to top\nComments (0)\n")
+    assert [line.text for line in doc.preface] == ["An abstract. 3. Not a label"]
+    assert [(b.number, [line.text for line in b.lines]) for b in doc.blocks] == [
+        (1, ["Gupta", "S", "."]),
+        (2, ["Rau", "RE", "."]),
+    ]
+    assert [line.text for line in doc.noise] == ["Back to top", "Comments (0)"]
+    assert doc.blocks[1].span == (7, 10)
+
+
+def test_the_longest_run_of_consecutive_labels_wins() -> None:
+    # "12." inside reference 1 (a volume printed with a dot) must not start a block.
+    doc = _doc("1.\nA\n12.\nB\n2.\nC\n3.\nD\n")
+    assert [b.number for b in doc.blocks] == [1, 2, 3]
+    assert [line.text for line in doc.blocks[0].lines] == ["A", "12.", "B"]
+
+
+def test_bracket_labels_are_labels() -> None:
+    assert [b.number for b in _doc("[1]\nA\n[2]\nB\n").blocks] == [1, 2]
+
+
+def test_no_labels_means_no_blocks() -> None:
+    doc = _doc("just prose\nmore prose\n")
+    assert doc.blocks == () and len(doc.preface) == 2
+
+
+def test_a_surname_that_is_also_a_furniture_word_stays_inside_a_reference() -> None:
+    doc = _doc("1.\nClose\nT\n,\nTournier\nJD\n.\nTitle\n.\n2.\nX\nY\n.\nClose\n")
+    assert [line.text for line in doc.blocks[0].lines][:2] == ["Close", "T"]
+    assert [line.text for line in doc.noise] == ["Close"]
+
+
+@pytest.mark.parametrize(
+    ("line", "link", "page"),
+    [
+        pytest.param("Google Scholar", True, True, id="link"),
+        pytest.param("[CrossRef]", True, True, id="bracketed-link"),
+        pytest.param("PubMed | Google Scholar", True, True, id="link-list"),
+        pytest.param("Download PDF", False, True, id="page"),
+        pytest.param("Comments (12)", False, True, id="comments"),
+        pytest.param("Blood", False, False, id="journal"),
+        pytest.param("PubMed:", False, False, id="pmid-label"),
+    ],
+)
+def test_noise_phrases(line: str, link: bool, page: bool) -> None:
+    assert is_link_noise(line) is link
+    assert is_noise(line) is page
