@@ -56,3 +56,11 @@ def test_clean_line(raw: str, clean: str) -> None:
 def test_iter_lines_keeps_original_numbers_and_skips_blanks() -> None:
     text = "preface\r\n\r\n1.\rGupta\n\n  \nS\u2028,"
     assert list(iter_lines(text)) == [Line(1, "preface"), Line(3, "1."), Line(4, "Gupta"), Line(7, "S"), Line(8, ",")]
+
+
+def test_iter_lines_reads_a_file_lazily_with_the_same_numbers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = "\ufeffpreface\r\n\r\n1.\nGupta\u2028S\n,\n"
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8", newline="")
+    with open(path, encoding="utf-8", newline=None) as f:
+        assert list(iter_lines(f)) == list(iter_lines(text))

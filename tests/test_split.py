@@ -60,3 +60,24 @@ def test_a_surname_that_is_also_a_furniture_word_stays_inside_a_reference() -> N
 def test_noise_phrases(line: str, link: bool, page: bool) -> None:
     assert is_link_noise(line) is link
     assert is_noise(line) is page
+
+
+def test_stream_holds_one_block_at_a_time() -> None:
+    from refparse.split import DocumentStream
+
+    def lines():  # type: ignore[no-untyped-def]
+        yield from iter_lines("Preface\n")
+        for n in range(1, 10_001):
+            yield from iter_lines(f"{n}.\nGupta\nS\n.\n")
+
+    stream = DocumentStream(lines())
+    it = iter(stream)
+    first = next(it)
+    assert first.number == 1 and [x.text for x in first.lines] == ["Gupta", "S", "."]
+    assert [x.text for x in stream.preface] == ["Preface"]
+    assert sum(1 for _ in it) == 9_999
+
+
+def test_list_without_label_one_falls_back_to_the_longest_chain() -> None:
+    doc = _doc("Preface 3.\n5.\nA\n6.\nB\n7.\nC\n")
+    assert [b.number for b in doc.blocks] == [5, 6, 7]

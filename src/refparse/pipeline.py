@@ -1,6 +1,6 @@
 """The pipeline: read → split → lex → parse → assemble → validate.
 
-:func:`parse` reads like the stages it calls; :func:`iter_citations` is the
+:func:`parse` reads like the stages it calls; :class:`CitationStream` is the
 streaming form the batch converter uses so that memory stays flat however
 long the list is.
 """
@@ -8,7 +8,7 @@ long the list is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from lark.exceptions import UnexpectedToken
@@ -19,7 +19,7 @@ from .grammar import parse_tokens
 from .models import Citation, Diagnostic, ParseResult
 from .read import Line, iter_lines
 from .recover import recover
-from .split import Block, Document, split_document
+from .split import Block, DocumentStream
 
 _NO_SPACE_BEFORE = re.compile(r"^[,.;:)\]?!]")
 _NO_SPACE_AFTER = re.compile(r"[(\[]$")
@@ -50,7 +50,7 @@ def parse_block(block: Block) -> Citation:
     """Parse one reference block into a citation (never raises for bad text).
 
     Args:
-        block: a numbered reference from :func:`refparse.split.split_document`.
+        block: a numbered reference from :class:`refparse.split.DocumentStream`.
 
     Returns:
         The citation; ``status="recovered"`` with a ``grammar`` warning when
@@ -86,30 +86,53 @@ def parse_block(block: Block) -> Citation:
     )
 
 
-def iter_citations(document: Document) -> Iterator[Citation]:
-    """Citations of a split document, one at a time, in order."""
-    for block in document.blocks:
-        yield parse_block(block)
+class CitationStream:
+    """Citations of one input, parsed one reference at a time.
+
+    Iterate it for the citations; afterwards :meth:`result` gives the
+    document-level parts (preface, noise, warnings) without the citations
+    having been held in memory.
+
+    Example::
+
+        with open("page.txt", encoding="utf-8") as f:
+            stream = CitationStream(f)
+            for citation in stream:
+                write(citation)
+    """
+
+    def __init__(self, source: str | Iterable[str]) -> None:
+        self._document = DocumentStream(iter_lines(source))
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Citation]:
+        for block in self._document:
+            self.count += 1
+            yield parse_block(block)
+
+    def result(self, citations: tuple[Citation, ...] = ()) -> ParseResult:
+        """The document's result; pass the citations to include them."""
+        warnings = []
+        if not self.count:
+            warnings.append(Diagnostic(code="no-references", message="no numbered references found"))
+        return ParseResult(
+            citations=citations,
+            preface=" ".join(line.text for line in self._document.preface) or None,
+            noise=tuple(line.text for line in self._document.noise),
+            format="linebroken",
+            warnings=tuple(warnings),
+        )
 
 
-def parse(text: str) -> ParseResult:
+def parse(text: str | Iterable[str]) -> ParseResult:
     """Parse a page in the line-broken format into citations.
 
     Args:
-        text: the whole page (preface, numbered references, page furniture).
+        text: the whole page (preface, numbered references, page furniture),
+            as a string or an iterable of lines.
 
     Returns:
         A :class:`ParseResult` with one citation per reference, in order.
     """
-    document = split_document(list(iter_lines(text)))
-    citations = tuple(iter_citations(document))
-    warnings = []
-    if not citations:
-        warnings.append(Diagnostic(code="no-references", message="no numbered references found"))
-    return ParseResult(
-        citations=citations,
-        preface=" ".join(line.text for line in document.preface) or None,
-        noise=tuple(line.text for line in document.noise),
-        format="linebroken",
-        warnings=tuple(warnings),
-    )
+    stream = CitationStream(text)
+    return stream.result(tuple(stream))

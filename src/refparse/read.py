@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from .errors import InputError
@@ -86,18 +86,29 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def iter_lines(text: str) -> Iterator[Line]:
-    """Yield the non-blank lines of ``text`` with their original line numbers.
+def iter_lines(source: str | Iterable[str]) -> Iterator[Line]:
+    """Yield the non-blank lines of an input with their original line numbers.
 
     Args:
-        text: the whole input.
+        source: the whole input as one string, or an iterable of raw lines
+            (an open text file), which is read lazily so memory stays flat.
 
     Yields:
         :class:`Line` tuples, blank lines skipped.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    for number, raw in enumerate(_NEWLINES.sub("\n", text).split("\n"), start=1):
-        line = clean_line(raw)
-        if line:
-            yield Line(number, line)
+    chunks: Iterable[str] = [source] if isinstance(source, str) else source
+    number = 0
+    first = True
+    for chunk in chunks:
+        if first:
+            first = False
+            if chunk.startswith("\ufeff"):
+                chunk = chunk[1:]
+        pieces = _NEWLINES.sub("\n", chunk).split("\n")
+        if not isinstance(source, str) and pieces and pieces[-1] == "":
+            pieces.pop()  # a file's line ends with its newline
+        for raw in pieces:
+            number += 1
+            line = clean_line(raw)
+            if line:
+                yield Line(number, line)

@@ -2,16 +2,17 @@
 
 A copied page holds a preface (an abstract paragraph), the numbered list, and
 page furniture after it. The list is recognised by its labels (``12.`` or
-``[12]`` on a line of their own) forming the longest run of consecutive
-numbers, so a stray ``3.`` inside a reference or in the preface cannot start a
-block. Trailing furniture ("Back to top", "Download PDF") is cut from the last
+``[12]`` on a line of their own): it starts at ``1.`` and each next number
+starts the next reference, so a stray ``3.`` inside a reference cannot start a
+block. :class:`DocumentStream` does this as lines arrive, for inputs of any
+size. Trailing furniture ("Back to top", "Download PDF") is cut from the last
 block by a phrase list kept as data in ``grammars/noise.txt``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import NamedTuple
 
@@ -116,15 +117,8 @@ def _longest_chain(candidates: Sequence[tuple[int, int]]) -> list[int]:
     return chain[::-1]
 
 
-def split_document(lines: Sequence[Line]) -> Document:
-    """Cut a page's lines into preface, reference blocks and trailing noise.
-
-    Args:
-        lines: cleaned, numbered lines from :func:`refparse.read.iter_lines`.
-
-    Returns:
-        A :class:`Document`; ``blocks`` is empty when no numbered list exists.
-    """
+def _chain_document(lines: Sequence[Line]) -> Document:
+    """Split by the longest run of consecutive labels (when there is no "1.")."""
     candidates = [(i, n) for i, line in enumerate(lines) if (n := _label(line.text)) is not None]
     chain = [candidates[k] for k in _longest_chain(candidates)]
     if not chain:
@@ -133,10 +127,83 @@ def split_document(lines: Sequence[Line]) -> Document:
     for k, (i, n) in enumerate(chain):
         end = chain[k + 1][0] if k + 1 < len(chain) else len(lines)
         blocks.append(Block(n, lines[i].number, tuple(lines[i + 1 : end])))
-    last = blocks[-1]
-    body = list(last.lines)
+    body, noise = _trim_noise(list(blocks[-1].lines))
+    blocks[-1] = blocks[-1]._replace(lines=tuple(body))
+    return Document(tuple(lines[: chain[0][0]]), tuple(blocks), tuple(noise))
+
+
+def _trim_noise(body: list[Line]) -> tuple[list[Line], list[Line]]:
     noise: list[Line] = []
     while body and is_noise(body[-1].text):
         noise.insert(0, body.pop())
-    blocks[-1] = last._replace(lines=tuple(body))
-    return Document(tuple(lines[: chain[0][0]]), tuple(blocks), tuple(noise))
+    return body, noise
+
+
+class DocumentStream:
+    """Split a page's lines into blocks as they arrive, holding one block at a time.
+
+    The list starts at the label ``1.`` (or ``[1]``) and continues with each
+    next number; anything else is part of the current reference. Memory stays
+    bounded by the longest reference, not the file. When a page has no
+    ``1.`` at all (a list copied from its middle), the whole page is read and
+    split by the longest run of consecutive labels instead.
+
+    After iteration, :attr:`preface` and :attr:`noise` hold the lines before
+    the list and the furniture cut from the end of the last reference.
+
+    Example::
+
+        stream = DocumentStream(iter_lines(text))
+        for block in stream:
+            ...
+    """
+
+    #: Lines buffered while looking for "1." before giving up on streaming.
+    max_preface_lines = 200_000
+
+    def __init__(self, lines: Iterable[Line]) -> None:
+        self._lines = iter(lines)
+        self.preface: tuple[Line, ...] = ()
+        self.noise: tuple[Line, ...] = ()
+
+    def __iter__(self) -> Iterator[Block]:
+        buffered: list[Line] = []
+        first: Line | None = None
+        for line in self._lines:
+            if _label(line.text) == 1:
+                first = line
+                break
+            buffered.append(line)
+            if len(buffered) > self.max_preface_lines:
+                break
+        if first is None:
+            buffered.extend(self._lines)
+            document = _chain_document(buffered)
+            self.preface, self.noise = document.preface, document.noise
+            yield from document.blocks
+            return
+        self.preface = tuple(buffered)
+        number, label_line, body = 1, first.number, []
+        for line in self._lines:
+            if _label(line.text) == number + 1:
+                yield Block(number, label_line, tuple(body))
+                number, label_line, body = number + 1, line.number, []
+            else:
+                body.append(line)
+        body, noise = _trim_noise(body)
+        self.noise = tuple(noise)
+        yield Block(number, label_line, tuple(body))
+
+
+def split_document(lines: Iterable[Line]) -> Document:
+    """Cut a page's lines into preface, reference blocks and trailing noise.
+
+    Args:
+        lines: cleaned, numbered lines from :func:`refparse.read.iter_lines`.
+
+    Returns:
+        A :class:`Document`; ``blocks`` is empty when no numbered list exists.
+    """
+    stream = DocumentStream(lines)
+    blocks = tuple(stream)
+    return Document(stream.preface, blocks, stream.noise)
