@@ -1,4 +1,4 @@
-"""Stage 3c — assemble: the grammar's parts, in order, become citation fields.
+"""Stage 3c — assemble: the grammar's parts, in order, become a field plan.
 
 The grammar recognises each part and its local role (a person, an issue in
 parentheses, a page range after a colon, "In:" editors, "place: publisher").
@@ -13,345 +13,263 @@ depends on the style:
   number after the journal is the volume ("J Allergy 2012: 316049");
 * a parenthesised year after the pages is the date (Nature, Springer).
 
-These rules are small and pure; each is covered by a test.
+Every decision here reads token *types* and part kinds only, never text, so
+the result — a :class:`Plan` of which token fills which field through which
+normaliser — is the same for every reference of the same shape and is cached
+per shape by :mod:`refparse.pipeline`. :mod:`refparse.fill` then applies
+the plan to the token values.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from lark import Token
+from .grammar import Part, Rejection
+from .lexer import Tok
 
-from . import normalize as nz
-from .grammar import Part
-
-
-@dataclass
-class _Fields:
-    """Mutable scratch space for one reference; becomes a Citation dict."""
-
-    data: dict[str, Any] = field(default_factory=dict)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-
-    def set(self, key: str, value: Any) -> None:
-        if value not in (None, "", ()) and key not in self.data:
-            self.data[key] = value
-
-    def warn(self, code: str, message: str, line: int | None = None) -> None:
-        self.warnings.append({"code": code, "message": message, "line": line})
+#: One instruction: (field it claims, builder name in refparse.fill, arguments).
+Step = tuple[str, str, tuple[Any, ...]]
 
 
-# --------------------------------------------------------------------------- names
-def person(value: dict[str, Any]) -> dict[str, Any]:
-    """A person part from the grammar as Person fields.
+class Plan(NamedTuple):
+    """How to build a citation from a reference's tokens.
 
-    Args:
-        value: ``family``/``given``/``particle``/``suffix`` as printed, or
-            ``particle``/``glued`` for a surname glued to its initials.
-
-    Returns:
-        Fields for :class:`refparse.models.Person`.
+    Attributes:
+        steps: instructions in priority order; the first builder that yields
+            a field wins it.
+        rejections: tokens the grammar skipped or cut.
+        failed: the grammar gave up; the steps come from the fallback.
+        reason: why the grammar gave up (with ``failed``).
     """
-    if "glued" in value:
-        family, given = nz.split_glued(value["glued"])
-        printed_particle = value.get("particle")
-    else:
-        family, given = value.get("family") or "", value.get("given")
-        printed_particle = value.get("particle")
-    family = family.strip()
-    if printed_particle:
-        family = f"{printed_particle.strip()} {family}".strip()
-    particle, core = nz.split_particle(family)
-    if given:
-        given = given.strip().rstrip(",")
-    out: dict[str, Any] = {"kind": "person", "family": core or family}
-    if particle:
-        out["particle"] = particle
-    if given:
-        out["given"] = given
-        out["initials"] = nz.initials(given)
-    sfx = nz.suffix(value.get("suffix"))
-    if sfx:
-        out["suffix"] = sfx
-    return out
+
+    steps: tuple[Step, ...]
+    rejections: tuple[Rejection, ...] = ()
+    failed: bool = False
+    reason: str | None = None
 
 
-def names(parts: list[Part]) -> list[dict[str, Any]]:
-    """Persons and organizations from name parts, in printed order."""
-    out = []
+class _Steps:
+    """Collects steps; a field is claimed by its first step."""
+
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+        self.claimed: set[str] = set()
+
+    def add(self, field: str, builder: str, *args: Any) -> None:
+        if field not in self.claimed:
+            self.claimed.add(field)
+            self.steps.append((field, builder, args))
+
+    def has(self, field: str) -> bool:
+        return field in self.claimed
+
+
+def names_spec(parts: tuple[Part, ...] | list[Part]) -> tuple[tuple[Any, ...], ...]:
+    """Persons and organizations as index tuples for :func:`refparse.fill.names`."""
+    out: list[tuple[Any, ...]] = []
     for p in parts:
-        if p.kind == "person":
-            out.append(person(p.value))
-        elif p.kind == "organization" and p.value:
-            out.append({"kind": "organization", "name": nz.nfc(str(p.value))})
-    return out
+        v = p.value
+        if p.kind == "person" and "glued" in v:
+            out.append(("glued", v["particle"], v["glued"]))
+        elif p.kind == "person":
+            out.append(("person", v["family"], v["given"], v["particle"], v["suffix"]))
+        elif p.kind == "organization" and v is not None:
+            out.append(("organization", v))
+    return tuple(out)
 
 
-# --------------------------------------------------------------------------- dates
-def pub_date(year_text: str | None, month_text: str | None = None) -> dict[str, Any] | None:
-    """A PubDate dict from a printed year (``2011a``) and month (``Mar 15``)."""
-    parsed = nz.year(year_text)
-    if not parsed:
-        return None
-    y, suffix = parsed
-    out: dict[str, Any] = {"year": y}
-    if suffix:
-        out["year_suffix"] = suffix
-    m = nz.month(month_text)
-    if m:
-        out["month"] = m
-        d = nz.day(month_text)
-        if d:
-            out["day"] = d
-    printed = " ".join(x for x in (year_text, month_text) if x)
-    out["printed"] = printed
-    return out
+def _date_part(s: _Steps, value: dict[str, Any]) -> None:
+    if value.get("year") is not None:
+        s.add("date", "date", value["year"], value.get("month"))
+    elif value.get("status") is not None:
+        s.add("note", "text", value["status"])
 
 
-# --------------------------------------------------------------------------- pages
-def pages(first: str | None, last: str | None, whole: str | None = None) -> dict[str, Any] | None:
-    """A Pages dict; ``whole`` is a range printed as one element (``223–224``)."""
-    if whole:
-        first, last = nz.split_range(whole)
-    if not first:
-        return None
-    printed = f"{first}-{last}" if last else first
-    out: dict[str, Any] = {"first": first, "printed": printed}
-    if last:
-        out["last"] = nz.expand_last_page(first, last)
-    return out
-
-
-def _apply_pub(f: _Fields, pub: dict[str, Any], author_year: bool) -> None:
-    shape = pub.get("shape")
-    year_text = pub.get("year")
-    if year_text and shape in ("year_pages", "year_only") and author_year and not pub.get("month"):
+def _apply_pub(s: _Steps, pub: dict[str, Any], author_year: bool) -> None:
+    year = pub.get("year")
+    if year is not None and pub["shape"] in ("year_pages", "year_only") and author_year and pub.get("month") is None:
         # Author–year styles print the year after the names; a year-shaped
         # number after the journal is then its volume ("J Allergy 2012: 316049").
-        f.set("volume", year_text)
-    elif year_text:
-        f.set("date", pub_date(year_text, pub.get("month")))
-    if pub.get("volume"):
-        volume = pub["volume"]
-        issue_text, supplement = nz.issue(volume)
-        if supplement is not None and volume.split()[0].isdigit():
-            f.set("volume", volume.split()[0])
-            f.set("issue", issue_text.split(" ", 1)[1] if " " in issue_text else issue_text)
-            f.set("supplement", supplement or None)
-        else:
-            f.set("volume", volume)
-    if pub.get("issue"):
-        issue_text, supplement = nz.issue(pub["issue"])
-        f.set("issue", issue_text)
-        f.set("supplement", supplement or None)
-    p = pages(pub.get("first_page"), pub.get("last_page"), pub.get("page_range"))
-    if p:
-        f.set("pages", p)
-    f.set("article_number", pub.get("article_number"))
+        s.add("volume", "text", year)
+    elif year is not None:
+        s.add("date", "date", year, pub.get("month"))
+    if pub.get("volume") is not None:
+        s.add("volume", "volume", pub["volume"])
+    elif pub.get("vol_keyword") is not None:
+        s.add("volume", "volume_keyword", pub["vol_keyword"])
+    if pub.get("issue") is not None:
+        s.add("issue", "issue", pub["issue"])
+    if pub.get("first_page") is not None or pub.get("page_range") is not None:
+        s.add("pages", "pages", pub.get("first_page"), pub.get("last_page"), pub.get("page_range"))
+    if pub.get("article_number") is not None:
+        s.add("article_number", "text", pub["article_number"])
 
 
-# --------------------------------------------------------------------------- the reference
-def _conference(f: _Fields, text: str, rest: list[Any]) -> None:
-    """Event title, date and place from "Paper presented at: EHA Library; 13 June 2024; Madrid"."""
-    pieces = [nz.strip_edge_punct(p) for p in text.split(";")]
-    event: dict[str, Any] = {"title": pieces[0] or None}
-    date_bits = [p for p in pieces[1:] if p]
-    year_text = None
-    place = None
-    session = None
-    for item in rest:
-        if isinstance(item, Part) and item.kind == "pub" and item.value.get("year") and not year_text:
-            year_text = item.value["year"]
-        elif isinstance(item, Part) and item.kind == "segment":
-            seg = nz.strip_edge_punct(item.value)
-            if place is None and not seg.lower().startswith(("session", "abstract", "poster")):
-                place = seg
-            else:
-                session = seg
-    date = " ".join([*date_bits, year_text] if year_text else date_bits) or None
-    event["date"] = date
-    event["place"] = place
-    event["session"] = session
-    f.set("event", {k: v for k, v in event.items() if v})
-    f.set("type", "paper-conference")
-    if year_text:
-        f.set("date", pub_date(year_text, date_bits[0] if date_bits else None))
+_NUMBERS = ("volume", "issue", "first_page", "page_range", "article_number", "vol_keyword")
+_SIMPLE = {
+    "edition": ("edition", "text"),
+    "doi": ("doi", "doi"),
+    "pmid": ("pmid", "pmid"),
+    "pmcid": ("pmcid", "pmcid"),
+    "url": ("url", "url"),
+    "isbn": ("isbn", "isbn"),
+    "accessed": ("accessed", "stripped"),
+    "genre": ("genre", "stripped"),
+    "thesis": ("genre", "stripped"),
+    "status": ("note", "text"),
+    "arxiv": ("note", "text"),
+}
 
 
-def assemble(children: list[Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Citation fields from the parts of one parsed reference.
+def assemble(children: list[Any]) -> Plan:
+    """The field plan for one parsed reference.
 
     Args:
         children: what the grammar's ``start`` rule returned: parts and the
             separator tokens between them, in order.
 
     Returns:
-        ``(fields, warnings)`` ready for :class:`refparse.models.Citation`.
+        The :class:`Plan` (without rejections; the caller adds them).
     """
-    f = _Fields()
+    s = _Steps()
     items = list(children)
     parts = [c for c in items if isinstance(c, Part)]
     author_year = any(p.kind == "date_early" for p in parts)
 
     for p in parts:
         if p.kind == "contributors":
-            f.set("authors", tuple(names(p.value["names"])))
+            s.add("authors", "names", names_spec(p.value["names"]))
             if p.value["et_al"]:
-                f.set("et_al", True)
+                s.add("et_al", "const", True)
         elif p.kind == "date_early":
-            _date_part(f, p)
+            _date_part(s, p.value)
         elif p.kind == "title":
-            f.set("title", nz.nfc(p.value))
+            s.add("title", "text", p.value)
 
     conference = next((i for i, c in enumerate(items) if isinstance(c, Part) and c.kind == "conference"), None)
     if conference is not None:
-        _conference(f, items[conference].value, items[conference + 1 :])
+        _conference(s, items[conference].value, items[conference + 1 :])
         items = items[:conference]
 
-    chapter = next((i for i, c in enumerate(items) if isinstance(c, Part) and c.kind == "chapter_in"), None)
-    segments: list[tuple[Part, Any]] = []  # (segment, the token after it)
-    for i, c in enumerate(items):
-        if isinstance(c, Part) and c.kind == "segment":
-            nxt = items[i + 1] if i + 1 < len(items) else None
-            segments.append((c, nxt))
-
     journal_like = False
-    for i, c in enumerate(items):
+    for c in items:
         if not isinstance(c, Part):
             continue
         if c.kind == "pub":
-            has_numbers = any(c.value.get(k) for k in ("volume", "issue", "first_page", "page_range", "article_number"))
-            journal_like = journal_like or (has_numbers and c.value.get("shape") != "pages")
-            _apply_pub(f, c.value, author_year)
+            has_numbers = any(c.value.get(k) is not None for k in _NUMBERS)
+            journal_like = journal_like or (has_numbers and c.value["shape"] != "pages")
+            _apply_pub(s, c.value, author_year)
         elif c.kind == "journal_pages":
             journal_like = True
-            f.set("container_title", nz.nfc(c.value["journal"]))
-            _apply_pub(f, c.value, author_year)
+            s.add("container_title", "text", c.value["journal"])
+            _apply_pub(s, c.value, author_year)
         elif c.kind == "date_late":
-            _date_part(f, c)
+            _date_part(s, c.value)
         elif c.kind == "place_publisher":
-            f.set("publisher_place", nz.nfc(c.value["place"]))
-            f.set("publisher", nz.nfc(c.value["publisher"]))
-        elif c.kind == "edition":
-            f.set("edition", c.value)
-        elif c.kind == "doi":
-            f.set("doi", nz.doi(c.value))
-        elif c.kind == "pmid":
-            f.set("pmid", nz.pmid(c.value))
-        elif c.kind == "pmcid":
-            f.set("pmcid", nz.pmcid(c.value))
-        elif c.kind == "url":
-            value = nz.url(c.value)
-            if value and "doi.org/10." in value and not f.data.get("doi"):
-                f.set("doi", nz.doi(value))
-            f.set("url", value)
-        elif c.kind == "isbn":
-            f.set("isbn", nz.isbn(c.value))
-        elif c.kind == "accessed":
-            f.set("accessed", nz.strip_edge_punct(c.value))
-        elif c.kind == "genre":
-            f.set("genre", nz.strip_edge_punct(c.value))
-        elif c.kind == "status":
-            f.set("note", c.value)
-        elif c.kind == "arxiv":
-            f.set("note", c.value)
+            s.add("publisher_place", "text", c.value["place"])
+            s.add("publisher", "text", c.value["publisher"])
+        elif c.kind in _SIMPLE:
+            field, builder = _SIMPLE[c.kind]
+            s.add(field, builder, c.value)
 
-    _roles(f, items, segments, chapter, journal_like)
-    return f.data, f.warnings
+    _roles(s, items, journal_like)
+    return Plan(tuple(s.steps))
 
 
-def _date_part(f: _Fields, p: Part) -> None:
-    value = p.value
-    if value.get("year"):
-        f.set("date", pub_date(value["year"], value.get("month")))
-    elif value.get("status"):
-        f.set("note", value["status"])
+def _conference(s: _Steps, presented: int, rest: list[Any]) -> None:
+    """Event title, date and place from "Paper presented at: EHA Library; 13 June" "2024" ";" "Madrid"."""
+    year = None
+    place = None
+    session = None
+    for item in rest:
+        if isinstance(item, Part) and item.kind == "pub" and item.value.get("year") is not None and year is None:
+            year = item.value["year"]
+        elif isinstance(item, Part) and item.kind == "segment":
+            if place is None:
+                place = item.value
+            else:
+                session = item.value
+    s.add("event", "conference", presented, year, place, session)
+    s.add("type", "const", "paper-conference")
+    if year is not None:
+        s.add("date", "conference_date", presented, year)
 
 
-def _roles(
-    f: _Fields,
-    items: list[Any],
-    segments: list[tuple[Part, Any]],
-    chapter: int | None,
-    journal_like: bool,
-) -> None:
-    """Give the plain segments their roles and choose the item type."""
-    if f.data.get("type") == "paper-conference":
-        return
-    editors = [c for c in items if isinstance(c, Part) and c.kind == "person"]
-    if editors:
-        f.set("editors", tuple(names(editors)))
-    if chapter is not None:
-        after = [(s, nxt) for s, nxt in segments if items.index(s) > chapter]
-        if after:
-            f.set("container_title", nz.nfc(after[0][0].value))
-            rest = [nz.nfc(s.value) for s, _ in after[1:]]
-            if rest and "publisher" not in f.data:
-                f.set("publisher", rest[0])
-                if len(rest) > 1:
-                    f.set("publisher_place", rest[1])
-        f.set("type", "chapter")
-        return
-
-    texts = [(s, nxt) for s, nxt in segments]
-    if journal_like or "container_title" in f.data:
-        # The journal: the last segment before the first numbers group.
-        first_pub = next(
-            (i for i, c in enumerate(items) if isinstance(c, Part) and c.kind in ("pub", "journal_pages")),
-            len(items),
-        )
-        before = [s for s, _ in texts if items.index(s) < first_pub]
-        if before and "container_title" not in f.data:
-            f.set("container_title", nz.nfc(before[-1].value))
-        f.set("type", "article-journal")
-        return
-
-    genre = (f.data.get("genre") or "").lower()
-    if "thesis" in genre or "dissertation" in genre:
-        f.set("type", "thesis")
-        if texts:
-            f.set("publisher", nz.nfc(texts[0][0].value))
-        return
-
-    if "publisher" in f.data or any(p.kind == "pages_count" for p in items if isinstance(p, Part)):
-        f.set("type", "book")
-        for s, _ in texts:
-            if "publisher" not in f.data:
-                f.set("publisher", nz.nfc(s.value))
-        return
-
-    if texts:
-        seg, nxt = texts[0]
-        year_follows = _year_after(items, seg)
-        is_publisher = isinstance(nxt, Token) and nxt.type in ("SEMI", "COMMA") and year_follows
-        if len(texts) >= 2 and not journal_like:
-            # "Title. Place. Publisher." or "Title. Publisher, Place." — a book
-            f.set("type", "book")
-            f.set("publisher", nz.nfc(texts[-1][0].value))
-            f.set("publisher_place", nz.nfc(texts[0][0].value))
-            return
-        if is_publisher:
-            f.set("type", "book")
-            f.set("publisher", nz.nfc(seg.value))
-            return
-        if f.data.get("date") or year_follows:
-            f.set("container_title", nz.nfc(seg.value))
-            f.set("type", "article-journal")
-            return
-        f.set("container_title", nz.nfc(seg.value))
-        f.set("type", "article-journal")
-        return
-
-    if f.data.get("url"):
-        f.set("type", "webpage")
-    else:
-        f.set("type", "document")
+def _segments(items: list[Any]) -> list[tuple[Part, Any]]:
+    """Each segment with the item that follows it."""
+    out = []
+    for i, c in enumerate(items):
+        if isinstance(c, Part) and c.kind == "segment":
+            out.append((c, items[i + 1] if i + 1 < len(items) else None))
+    return out
 
 
 def _year_after(items: list[Any], seg: Part) -> bool:
-    i = items.index(seg)
-    for c in items[i + 1 :]:
-        if isinstance(c, Part):
-            return c.kind == "pub" and bool(c.value.get("year"))
+    after = False
+    for c in items:
+        if c is seg:
+            after = True
+        elif after and isinstance(c, Part):
+            return c.kind == "pub" and c.value.get("year") is not None
     return False
+
+
+def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
+    """Give the plain segments their roles and choose the item type."""
+    if s.has("type"):
+        return
+    parts = [c for c in items if isinstance(c, Part)]
+    editors = [c for c in parts if c.kind == "person"]
+    if editors:
+        s.add("editors", "names", names_spec(editors))
+    segments = _segments(items)
+    chapter = next((c for c in parts if c.kind == "chapter_in"), None)
+    if chapter is not None:
+        after = [seg for seg, _ in segments if seg.at > chapter.at]
+        if after:
+            s.add("container_title", "text", after[0].value)
+            if len(after) > 1:
+                s.add("publisher", "text", after[1].value)
+            if len(after) > 2:
+                s.add("publisher_place", "text", after[2].value)
+        s.add("type", "const", "chapter")
+        return
+
+    if journal_like or s.has("container_title"):
+        first_pub = next((c.at for c in parts if c.kind in ("pub", "journal_pages")), None)
+        before = [seg for seg, _ in segments if first_pub is None or seg.at < first_pub]
+        if before:
+            s.add("container_title", "text", before[-1].value)
+        s.add("type", "const", "article-journal")
+        return
+
+    if any(c.kind == "thesis" for c in parts):
+        s.add("type", "const", "thesis")
+        if segments:
+            s.add("publisher", "text", segments[0][0].value)
+        return
+
+    if s.has("publisher") or any(c.kind == "pages_count" for c in parts):
+        s.add("type", "const", "book")
+        for seg, _ in segments:
+            s.add("publisher", "text", seg.value)
+        return
+
+    if segments:
+        seg, nxt = segments[0]
+        year_follows = _year_after(items, seg)
+        if len(segments) >= 2:
+            # "Title. Place. Publisher." or "Title. Publisher, Place." — a book
+            s.add("type", "const", "book")
+            s.add("publisher", "text", segments[-1][0].value)
+            s.add("publisher_place", "text", segments[0][0].value)
+            return
+        if isinstance(nxt, Tok) and nxt.type in ("SEMI", "COMMA") and year_follows:
+            s.add("type", "const", "book")
+            s.add("publisher", "text", seg.value)
+            return
+        s.add("container_title", "text", seg.value)
+        s.add("type", "const", "article-journal")
+        return
+
+    s.add("type", "const", "webpage" if s.has("url") else "document")

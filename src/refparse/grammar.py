@@ -4,8 +4,9 @@ The grammar file ``grammars/reference.lark`` is data; this module loads it
 once (lazily, on first use — importing refparse does no work) and wires it to
 :class:`PartsTransformer`, which runs *inside* the LALR parser (no parse tree
 is built). The transformer only turns grammar rules into :class:`Part`
-values; deciding which segment is the journal is :mod:`refparse.assemble`'s
-job, and canonical forms are :mod:`refparse.normalize`'s.
+values holding token positions; deciding which segment is the journal is
+:mod:`refparse.assemble`'s job, and canonical forms are
+:mod:`refparse.normalize`'s.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any, NamedTuple
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Transformer
 from lark.exceptions import UnexpectedToken
 from lark.lexer import Lexer
 
 from .grammar_files import grammar_dir
+from .lexer import Tok
 
 
 #: Tokens the parser may skip in one reference before giving up on the grammar.
@@ -30,157 +32,155 @@ MAX_TRAILING_CUT = 6
 
 
 class Part(NamedTuple):
-    """One recognised piece of a reference.
+    """One recognised piece of a reference, in token positions.
+
+    Parts never hold text: ``value`` refers to tokens by their index in the
+    reference, so what the grammar recognised depends only on the token
+    *types* — which is what lets :mod:`refparse.assemble` cache its plans
+    per reference shape.
 
     Attributes:
         kind: what the grammar recognised (``person``, ``segment``, ``pub`` ...).
-        value: the piece's data (a string, a dict, a list of names ...).
-        line: 1-based input line where it starts.
+        value: token indices (an int, a dict of ints, a list of parts ...).
+        at: index of the part's first token.
     """
 
     kind: str
     value: Any
-    line: int | None = None
+    at: int = -1
 
 
-def _line(items: Iterable[Any]) -> int | None:
+def _at(items: Iterable[Any]) -> int:
     for it in items:
-        if isinstance(it, Token):
-            return it.line
+        if isinstance(it, Tok):
+            return it.index
         if isinstance(it, Part):
-            return it.line
+            return it.at
+    return -1
+
+
+def _first(children: Iterable[Any], *types: str) -> int | None:
+    """Index of the first child token of one of ``types``."""
+    for c in children:
+        if isinstance(c, Tok) and c.type in types:
+            return c.index
     return None
 
 
-def _tokens(children: Iterable[Any], *types: str) -> list[str]:
-    return [str(c) for c in children if isinstance(c, Token) and c.type in types]
-
-
-def _first(children: Iterable[Any], *types: str) -> str | None:
-    found = _tokens(children, *types)
-    return found[0] if found else None
+def _indices(children: Iterable[Any], *types: str) -> tuple[int, ...]:
+    return tuple(c.index for c in children if isinstance(c, Tok) and c.type in types)
 
 
 def _parts(children: Iterable[Any], kind: str) -> list[Part]:
     return [c for c in children if isinstance(c, Part) and c.kind == kind]
 
 
-class PartsTransformer(Transformer[Token, Any]):
-    """Turn each grammar rule into a :class:`Part`; no field logic here."""
+_NAME_TYPES = ("TEXT", "MONTH")
+
+
+class PartsTransformer(Transformer[Tok, Any]):
+    """Turn each grammar rule into a :class:`Part` of token indices; nothing else."""
 
     # ---------------------------------------------------------------- who
     def person(self, c: list[Any]) -> Part:
-        particles = _tokens(c, "PARTICLE")
-        texts = _tokens(c, "TEXT", "MONTH")
-        family = texts[0] if texts else (particles[0] if particles else "")
-        particle = particles[0] if particles and texts else None
+        particle, text = _first(c, "PARTICLE"), _first(c, *_NAME_TYPES)
+        family = text if text is not None else particle
         sfx = _parts(c, "suffix")
-        return Part(
-            "person",
-            {"family": family, "particle": particle, "given": _first(c, "INIT"), "suffix": sfx[0].value if sfx else None},
-            _line(c),
-        )
+        value = {
+            "family": family,
+            "particle": particle if text is not None else None,
+            "given": _first(c, "INIT"),
+            "suffix": sfx[0].value if sfx else None,
+        }
+        return Part("person", value, _at(c))
 
     def person_glued(self, c: list[Any]) -> Part:
-        return Part("person", {"particle": _first(c, "PARTICLE"), "glued": _first(c, "GLUED")}, _line(c))
+        return Part("person", {"particle": _first(c, "PARTICLE"), "glued": _first(c, "GLUED")}, _at(c))
 
-    def given_name(self, c: list[Any]) -> Part:
-        sfx = _parts(c, "suffix")
-        return Part(
-            "person",
-            {
-                "family": _first(c, "TEXT", "MONTH") or "",
-                "particle": _first(c, "PARTICLE"),
-                "given": _first(c, "INIT"),
-                "suffix": sfx[0].value if sfx else None,
-            },
-            _line(c),
-        )
+    given_name = person
 
     def organization(self, c: list[Any]) -> Part:
-        return Part("organization", _first(c, "TEXT", "INIT", "PHRASE"), _line(c))
+        return Part("organization", _first(c, "TEXT", "INIT", "PHRASE"), _at(c))
 
     def organization_etal(self, c: list[Any]) -> Part:
-        return Part("organization_etal", _first(c, "TEXT", "PHRASE"), _line(c))
+        return Part("organization_etal", _first(c, "TEXT", "PHRASE"), _at(c))
 
     def organization_comma(self, c: list[Any]) -> Part:
-        org = Part("organization", _first(c, "TEXT", "PHRASE"), _line(c))
-        return Part("contributors", {"names": [org], "et_al": False}, _line(c))
+        org = Part("organization", _first(c, "TEXT", "PHRASE"), _at(c))
+        return Part("contributors", {"names": (org,), "et_al": False}, _at(c))
 
     def suffix(self, c: list[Any]) -> Part:
-        return Part("suffix", _first(c, "SUFFIX"), _line(c))
+        return Part("suffix", _first(c, "SUFFIX"), _at(c))
 
     def etal(self, c: list[Any]) -> Part:
-        return Part("etal", True, _line(c))
+        return Part("etal", True, _at(c))
 
     def contributors(self, c: list[Any]) -> Part:
-        names = [
-            Part("organization", p.value, p.line) if p.kind == "organization_etal" else p
+        names = tuple(
+            Part("organization", p.value, p.at) if p.kind == "organization_etal" else p
             for p in c
             if isinstance(p, Part) and p.kind in ("person", "organization", "organization_etal")
-        ]
+        )
         et_al = bool(_parts(c, "etal") or _parts(c, "organization_etal"))
-        return Part("contributors", {"names": names, "et_al": et_al}, _line(c))
+        return Part("contributors", {"names": names, "et_al": et_al}, _at(c))
 
     # ---------------------------------------------------------------- when
-    def _date(self, c: list[Any]) -> dict[str, str | None]:
-        return {"year": _first(c, "YEAR"), "month": _first(c, "MONTH"), "status": _first(c, "INPRESS", "ND")}
+    def _date(self, kind: str, c: list[Any]) -> Part:
+        value = {"year": _first(c, "YEAR"), "month": _first(c, "MONTH"), "status": _first(c, "INPRESS", "ND")}
+        return Part(kind, value, _at(c))
 
     def date_early(self, c: list[Any]) -> Part:
-        return Part("date_early", self._date(c), _line(c))
+        return self._date("date_early", c)
 
-    def date_bare(self, c: list[Any]) -> Part:
-        return Part("date_early", self._date(c), _line(c))
+    date_bare = date_early
 
     def date_late(self, c: list[Any]) -> Part:
-        return Part("date_late", self._date(c), _line(c))
+        return self._date("date_late", c)
 
     # ---------------------------------------------------------------- what
     def title(self, c: list[Any]) -> Part:
-        return Part("title", _first(c, "TEXT", "PHRASE"), _line(c))
+        return Part("title", _first(c, "TEXT", "PHRASE"), _at(c))
 
     def segment(self, c: list[Any]) -> Part:
-        return Part("segment", str(c[0]), _line(c))
+        return Part("segment", c[0].index, _at(c))
 
     # ---------------------------------------------------------------- volume / issue / pages
     def volume(self, c: list[Any]) -> Part:
-        return Part("volume", str(c[0]), _line(c))
+        return Part("volume", c[0].index, _at(c))
+
+    kw_volume = volume
 
     def issue_value(self, c: list[Any]) -> Part:
-        return Part("issue", " ".join(str(t) for t in c if isinstance(t, Token) and t.type != "DASH") if len(c) != 3
-                    else f"{c[0]}-{c[2]}", _line(c))
+        return Part("issue", tuple(t.index for t in c if isinstance(t, Tok)), _at(c))
+
+    yissue_value = issue_value
 
     def issue(self, c: list[Any]) -> Part:
         return next(p for p in c if isinstance(p, Part))
 
     yissue = issue
-    yissue_value = issue_value
-
-    def kw_volume(self, c: list[Any]) -> Part:
-        return Part("volume", str(c[0]), _line(c))
 
     def article_number(self, c: list[Any]) -> Part:
-        return Part("article_number", str(c[0]), _line(c))
+        return Part("article_number", c[0].index, _at(c))
 
     def first_page(self, c: list[Any]) -> Part:
-        return Part("first_page", str(c[0]), _line(c))
+        return Part("first_page", c[0].index, _at(c))
 
     def last_page(self, c: list[Any]) -> Part:
-        return Part("last_page", str(c[0]), _line(c))
+        return Part("last_page", c[0].index, _at(c))
 
     def page_range(self, c: list[Any]) -> Part:
-        return Part("page_range", str(c[0]), _line(c))
+        return Part("page_range", c[0].index, _at(c))
 
-    def _pub(self, shape: str, c: list[Any]) -> Part:
+    def _pub(self, shape: str, c: list[Any], kind: str = "pub") -> Part:
         value: dict[str, Any] = {"shape": shape, "year": _first(c, "YEAR"), "month": _first(c, "MONTH")}
         for p in c:
             if isinstance(p, Part):
                 value[p.kind] = p.value
-        if _first(c, "VOL") and "volume" not in value:
-            vol = _first(c, "VOL")
-            if vol and vol.isdigit():
-                value["volume"] = vol
-        return Part("pub", value, _line(c))
+        vol = _first(c, "VOL")
+        if vol is not None and "volume" not in value:
+            value["vol_keyword"] = vol  # "volume 156" in one element
+        return Part(kind, value, _at(c))
 
     def year_volume(self, c: list[Any]) -> Part:
         return self._pub("year_volume", c)
@@ -198,38 +198,33 @@ class PartsTransformer(Transformer[Token, Any]):
         return self._pub("pages", c)
 
     def journal_pages(self, c: list[Any]) -> Part:
-        part = self._pub("journal_pages", c)
-        return Part("journal_pages", {**part.value, "journal": _first(c, "TEXT", "PHRASE")}, _line(c))
+        part = self._pub("journal_pages", c, kind="journal_pages")
+        return Part("journal_pages", {**part.value, "journal": _first(c, "TEXT", "PHRASE")}, part.at)
 
     # ---------------------------------------------------------------- books, chapters, events
     def chapter_in(self, c: list[Any]) -> Part:
-        return Part("chapter_in", None, _line(c))
+        return Part("chapter_in", None, _at(c))
 
     def eds_mark(self, c: list[Any]) -> Part:
-        return Part("eds_mark", None, _line(c))
+        return Part("eds_mark", None, _at(c))
 
     def place_publisher(self, c: list[Any]) -> Part:
-        texts = [str(t) for t in c if isinstance(t, Token) and t.type in ("TEXT", "PHRASE", "INIT")]
-        return Part("place_publisher", {"place": texts[0], "publisher": texts[1]}, _line(c))
-
-    def edition(self, c: list[Any]) -> Part:
-        return Part("edition", str(c[0]), _line(c))
-
-    def pages_count(self, c: list[Any]) -> Part:
-        return Part("pages_count", str(c[0]), _line(c))
+        place, publisher = _indices(c, "TEXT", "PHRASE", "INIT")
+        return Part("place_publisher", {"place": place, "publisher": publisher}, _at(c))
 
     def conference(self, c: list[Any]) -> Part:
-        return Part("conference", str(c[0]), _line(c))
+        return Part("conference", c[0].index, _at(c))
 
-    # ---------------------------------------------------------------- identifiers and notes
+    # ---------------------------------------------------------------- single tokens
     def _single(kind: str) -> Callable[[PartsTransformer, list[Any]], Part]:  # type: ignore[misc]
         def rule(self: PartsTransformer, c: list[Any]) -> Part:
-            tokens = [t for t in c if isinstance(t, Token)]
-            value = str(tokens[-1]) if tokens else ""
-            return Part(kind, value, _line(c))
+            tokens = [t for t in c if isinstance(t, Tok)]
+            return Part(kind, tokens[-1].index, _at(c))
 
         return rule
 
+    edition = _single("edition")
+    pages_count = _single("pages_count")
     doi = _single("doi")
     pmid = _single("pmid")
     pmcid = _single("pmcid")
@@ -239,6 +234,7 @@ class PartsTransformer(Transformer[Token, Any]):
     accessed = _single("accessed")
     epub = _single("epub")
     genre = _single("genre")
+    thesis = _single("thesis")
     status = _single("status")
 
     def start(self, c: list[Any]) -> list[Any]:
@@ -251,7 +247,7 @@ class _TokenStream(Lexer):
     def __init__(self, lexer_conf: Any) -> None:  # noqa: D107 - Lark's signature
         pass
 
-    def lex(self, data: Any, *args: Any) -> Iterator[Token]:  # type: ignore[override]
+    def lex(self, data: Any, *args: Any) -> Iterator[Tok]:  # type: ignore[override]
         return iter(data)
 
 
@@ -295,22 +291,39 @@ def reference_parser() -> Lark:
     )
 
 
-def parse_tokens(tokens: Iterable[Token]) -> tuple[list[Any], list[UnexpectedToken]]:
+class Rejection(NamedTuple):
+    """A token the grammar rejected (skipped or cut), as data.
+
+    Attributes:
+        index: the token's position, or -1 when the reference ended too early.
+        expected: token types the grammar would have accepted there.
+    """
+
+    index: int
+    expected: tuple[str, ...]
+
+
+def parse_tokens(tokens: list[Tok]) -> tuple[list[Any], list[Rejection]]:
     """Parse one reference's tokens into parts, skipping tokens the grammar rejects.
+
+    The result depends only on the token *types*, so callers may cache it
+    per type sequence.
 
     Args:
         tokens: the reference's tokens.
 
     Returns:
-        ``(children of start, errors)``: ``errors`` lists each rejected token
-        (skipped so the rest could still be read); empty means a clean parse.
+        ``(children of start, rejections)``; no rejections means a clean parse.
 
     Raises:
         UnexpectedToken: more than ``MAX_SKIPS`` rejections, or the reference
             ended where the grammar needs more (no title, say).
     """
-    tokens = list(tokens)
-    errors: list[UnexpectedToken] = []
+    try:
+        return reference_parser().parse(iter(tokens)), []  # the fast path: no rejection
+    except UnexpectedToken:
+        pass
+    errors: list[Rejection] = []
     try:
         return _feed(tokens, errors), errors
     except UnexpectedToken as e:
@@ -326,19 +339,18 @@ def parse_tokens(tokens: Iterable[Token]) -> tuple[list[Any], list[UnexpectedTok
             result = _feed(tokens[:-cut], errors)
         except UnexpectedToken:
             continue
-        for dropped in tokens[-cut:]:
-            errors.append(UnexpectedToken(dropped, set(), state=None))
+        errors.extend(Rejection(t.index, ()) for t in tokens[-cut:])
         return result, errors
     raise first_error
 
 
-def _feed(tokens: list[Token], errors: list[UnexpectedToken]) -> list[Any]:
+def _feed(tokens: list[Tok], errors: list[Rejection]) -> list[Any]:
     parser = reference_parser().parse_interactive(None)
     for token in tokens:
         try:
-            parser.feed_token(token)
+            parser.feed_token(token)  # type: ignore[arg-type]
         except UnexpectedToken as e:
-            errors.append(e)
+            errors.append(Rejection(token.index, tuple(sorted(e.expected))))
             if len(errors) > MAX_SKIPS:
                 raise
     return parser.feed_eof()  # type: ignore[no-any-return]

@@ -25,10 +25,8 @@ same punctuation lines recur tens of times per reference.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
-
-from lark import Token
 
 from .read import Line
 from .split import is_link_noise
@@ -101,8 +99,8 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("ARXIV", r"(?P<V_ARXIV>arXiv: ?\S+)"),
     ("MONTH", r"(?:\d{1,2} )?" + _MONTHS + r"(?: ?[-/\u2013] ?" + _MONTHS + r")?(?: \d{1,2}(?:st|nd|rd|th)?)?"),
     ("EDITION", r"(?P<V_EDITION>\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth|[Rr]ev(?:ised)?\.?) (?:[Ee]d(?:ition|n)?\.?)"),
-    ("GENRE", r"(?P<V_GENRE>(?:Ph\.? ?D\.?|Doctoral|Master'?s?|MSc|Bachelor'?s?) (?:[Tt]hesis|[Dd]issertation)|[Dd]issertation|[Tt]hesis)"
-              r"|\[(?P<V_GENRE2>[^\]]{2,40})\]"),
+    ("THESIS", r"\[?(?P<V_THESIS>(?:Ph\.? ?D\.?|Doctoral|Master'?s?|MSc|Bachelor'?s?) (?:[Tt]hesis|[Dd]issertation)|[Dd]issertation|[Tt]hesis)\]?"),
+    ("GENRE", r"\[(?P<V_GENRE>[^\]]{2,40})\]"),
 ]
 _LEAD = r"(?P<lead>(?:" + _PUNCT_CLASS + r")*?)"
 _TRAIL = r"(?P<trail>(?:" + _PUNCT_CLASS + r")*)"
@@ -230,17 +228,42 @@ _NAMEISH = re.compile(r"[^\W\d_][^\W\d_'\u2019.-]*(?:[ '\u2019.-]+[^\W\d_][^\W\d
 _GLUED = re.compile(rf"[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)* [{_UP}]{{1,3}}")
 
 
+class Tok:
+    """One token: its grammar type, the text, the input line, its position.
+
+    A plain slotted object rather than a ``lark.Token``: the LALR parser only
+    reads ``type``, and this is several times cheaper to create (every line
+    of every reference becomes one). The class attributes are the position
+    fields Lark reads when it builds its end-of-input token.
+    """
+
+    __slots__ = ("type", "value", "line", "index")
+    start_pos = column = end_line = end_column = end_pos = None
+
+    def __init__(self, type: str, value: str, line: int, index: int) -> None:  # noqa: A002 - Lark's name
+        self.type = type
+        self.value = value
+        self.line = line
+        self.index = index
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Tok({self.type}, {self.value!r}, line={self.line})"
+
+
 _MIXED_INITIALS = re.compile(rf"[{_UP}][a-z]")
 _NAME_SEPARATORS = frozenset({"COMMA", "SEMI", "AND"})
 
 
-def _after_name_start(out: list[Token]) -> bool:
+def _after_name_start(out: list[Tok]) -> bool:
     """Whether the last token is a surname at the start of a name (list start or after a separator)."""
     return len(out) == 1 or out[-2].type in _NAME_SEPARATORS
 
 
-def tokens(lines: Iterable[Line]) -> Iterator[Token]:
-    """Turn a reference's lines into Lark tokens, dropping link furniture.
+def tokens(lines: Iterable[Line]) -> list[Tok]:
+    """Turn a reference's lines into tokens, dropping link furniture.
 
     Three rules look at the tokens before a line, all about names:
 
@@ -254,24 +277,29 @@ def tokens(lines: Iterable[Line]) -> Iterator[Token]:
     Args:
         lines: the block's lines (label excluded).
 
-    Yields:
-        Tokens whose ``line`` is the 1-based input line.
+    Returns:
+        Tokens whose ``line`` is the 1-based input line and ``index`` their position.
     """
-    out: list[Token] = []
+    out: list[Tok] = []
+    bracketed_noise = False  # "[" then "Google Scholar": drop the "]" that closes it
     for line in lines:
         if out and out[-1].type == "TEXT" and _MIXED_INITIALS.fullmatch(line.text) and _after_name_start(out):
-            # "Fodor" / "Aa": mixed-case initials right after a surname
-            out.append(Token("INIT", line.text, line=line.number))
+            out.append(Tok("INIT", line.text, line.number, len(out)))
             continue
         for kind, value in classify(line.text):
+            if kind == "NOISE":
+                if out and out[-1].type == "LPAR":
+                    out.pop()
+                    bracketed_noise = True
+                continue
+            if bracketed_noise:
+                bracketed_noise = False
+                if kind == "RPAR":
+                    continue
             if kind == "TEXT":
                 if out and out[-1].type == "PARTICLE" and _GLUED.fullmatch(value):
                     kind = "GLUED"
                 elif not _NAMEISH.fullmatch(value) or value.count(" ") > 3:
                     kind = "PHRASE"
-            if kind == "RPAR" and len(out) >= 2 and out[-1].type == "NOISE" and out[-2].type == "LPAR":
-                out.pop()  # "[", "Google Scholar", "]" on three lines: all furniture
-                out.pop()
-                continue
-            out.append(Token(kind, value, line=line.number))
-    yield from (t for t in out if t.type != "NOISE")
+            out.append(Tok(kind, value, line.number, len(out)))
+    return out

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from lark.exceptions import UnexpectedToken
 
 from . import lexer
-from .assemble import assemble
+from .assemble import Plan, assemble
+from .fill import fill
 from .grammar import parse_tokens
+from .lexer import Tok
 from .models import Citation, Diagnostic, ParseResult
 from .read import Line, iter_lines
 from .recover import recover
@@ -38,12 +39,45 @@ def flatten(lines: Sequence[Line]) -> str:
     return out
 
 
-def _reason(e: UnexpectedToken) -> str:
-    token = e.token
-    if token.type == "$END":
-        return "the reference ends too early"
-    expected = ", ".join(sorted(e.expected)[:6])
-    return f"unexpected {token.type.lower()} {str(token)!r} at line {token.line} (expected {expected})"
+#: Plans by reference shape (the tuple of token types). Bounded: when full,
+#: the oldest half is dropped, so memory stays flat on any input.
+_PLANS: dict[tuple[str, ...], Plan] = {}
+MAX_PLANS = 20_000
+
+
+def plan_for(tokens: list[Tok]) -> Plan:
+    """The field plan for a reference, from the cache when its shape was seen.
+
+    The grammar, the assembler and the fallback read token types only, so
+    references of the same shape share one plan; parsing a journal's list
+    then runs the LALR parser once per distinct shape.
+    """
+    shape = tuple(t.type for t in tokens)
+    plan = _PLANS.get(shape)
+    if plan is None:
+        plan = _make_plan(tokens)
+        if len(_PLANS) >= MAX_PLANS:
+            for key in list(_PLANS)[: MAX_PLANS // 2]:
+                del _PLANS[key]
+        _PLANS[shape] = plan
+    return plan
+
+
+def _make_plan(tokens: list[Tok]) -> Plan:
+    if not tokens:
+        return Plan((), failed=True, reason="the reference has no text")
+    try:
+        children, rejections = parse_tokens(tokens)
+    except UnexpectedToken as e:
+        if e.token.type == "$END":
+            return recover(tokens, "not parsed: the reference ends too early")
+        return recover(tokens, "not parsed: " + _unexpected(tokens[e.token.index], tuple(sorted(e.expected))))
+    return assemble(children)._replace(rejections=tuple(rejections))
+
+
+def _unexpected(token: Tok, expected: tuple[str, ...]) -> str:
+    text = f"unexpected {token.type.lower()} {token.value!r} at line {token.line}"
+    return f"{text} (expected {', '.join(expected[:6])})" if expected else f"{text} (cut from the end)"
 
 
 def parse_block(block: Block) -> Citation:
@@ -56,32 +90,26 @@ def parse_block(block: Block) -> Citation:
         The citation; ``status="recovered"`` with a ``grammar`` warning when
         the grammar rejected some or all of it.
     """
-    tokens = list(lexer.tokens(block.lines))
+    tokens = lexer.tokens(block.lines)
+    plan = plan_for(tokens)
     start, end = block.span
-    warnings: list[dict[str, Any]] = []
-    status = "parsed"
-    try:
-        children, errors = parse_tokens(tokens)
-        fields, warnings = assemble(children)
-        for e in errors:
-            warnings.append({"code": "grammar", "message": "skipped: " + _reason(e), "line": e.token.line})
-        if errors:
-            status = "recovered"
-    except UnexpectedToken as e:
-        fields = recover(tokens)
-        warnings = [{"code": "grammar", "message": "not parsed: " + _reason(e), "line": e.token.line or start}]
-        status = "recovered"
-    if not tokens:
-        warnings = [{"code": "empty", "message": "the reference has no text", "line": start}]
-        status = "recovered"
+    warnings: list[Diagnostic] = []
+    if plan.failed:
+        code = "empty" if not tokens else "grammar"
+        warnings.append(Diagnostic(code=code, message=plan.reason or "not parsed", line=start))
+    for r in plan.rejections:
+        warnings.append(
+            Diagnostic(code="grammar", message="skipped: " + _unexpected(tokens[r.index], r.expected),
+                       line=tokens[r.index].line)
+        )
     return Citation.model_validate(
         {
-            **fields,
+            **fill(plan, tokens),
             "number": block.number,
             "raw": flatten(block.lines),
             "span": {"start": start, "end": end},
-            "status": status,
-            "warnings": tuple(Diagnostic(**w) for w in warnings),
+            "status": "recovered" if warnings else "parsed",
+            "warnings": tuple(warnings),
         }
     )
 

@@ -3,61 +3,55 @@
 Nothing may be lost, so a rejected reference still becomes a citation. Only
 fields whose shape alone identifies them are taken (a DOI, a PMID after its
 label, a URL, the first year, names at the start in "Surname Initials"
-pairs, the first long text as the title); the citation is marked
-``recovered`` and carries the grammar's reason.
+pairs, the first phrase after them as the title); the citation is marked
+``recovered`` and carries the grammar's reason. Like the grammar's own plans,
+the result depends only on the token types.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from .assemble import Plan, Step
+from .lexer import Tok
 
-from lark import Token
-
-from . import normalize as nz
-from .assemble import pub_date
+_SINGLE = {"DOI": ("doi", "doi"), "URL": ("url", "url"), "PMCID": ("pmcid", "pmcid")}
 
 
-def recover(tokens: list[Token]) -> dict[str, Any]:
-    """Best-effort fields from the tokens of a rejected reference.
+def recover(tokens: list[Tok], reason: str) -> Plan:
+    """A plan of the fields that are certain in a rejected reference.
 
     Args:
         tokens: the reference's tokens.
+        reason: why the grammar rejected it.
 
     Returns:
-        Fields for :class:`refparse.models.Citation` (without raw/span/status).
+        A failed :class:`Plan` carrying ``reason``.
     """
-    fields: dict[str, Any] = {"type": "document"}
-    authors: list[dict[str, Any]] = []
+    steps: list[Step] = [("type", "const", ("document",))]
+    names = []
     i = 0
     while i + 1 < len(tokens) and tokens[i].type in ("TEXT", "PARTICLE") and tokens[i + 1].type == "INIT":
-        family = str(tokens[i])
-        particle, core = nz.split_particle(family)
-        person: dict[str, Any] = {"kind": "person", "family": core, "given": str(tokens[i + 1])}
-        person["initials"] = nz.initials(person["given"])
-        if particle:
-            person["particle"] = particle
-        authors.append(person)
+        names.append(("person", i, i + 1, None, None))
         i += 2
         if i < len(tokens) and tokens[i].type in ("COMMA", "SEMI", "AND"):
             i += 1
-    if authors:
-        fields["authors"] = tuple(authors)
+    if names:
+        steps.append(("authors", "names", (tuple(names),)))
     if any(t.type == "ETAL" for t in tokens[: i + 3]):
-        fields["et_al"] = True
-    rest = tokens[i:]
-    title = next((str(t) for t in rest if t.type == "TEXT" and len(str(t)) > 20), None)
-    if title:
-        fields["title"] = nz.nfc(title)
-    for j, t in enumerate(tokens):
-        kind = t.type
-        if kind == "YEAR" and "date" not in fields:
-            fields["date"] = pub_date(str(t))
-        elif kind == "DOI" and "doi" not in fields:
-            fields["doi"] = nz.doi(str(t))
-        elif kind == "URL" and "url" not in fields:
-            fields["url"] = nz.url(str(t))
-        elif kind == "PMCID" and "pmcid" not in fields:
-            fields["pmcid"] = nz.pmcid(str(t))
-        elif kind == "NUM" and j and tokens[j - 1].type == "PMIDKW" and "pmid" not in fields:
-            fields["pmid"] = nz.pmid(str(t))
-    return {k: v for k, v in fields.items() if v is not None}
+        steps.append(("et_al", "const", (True,)))
+    title = next((t.index for t in tokens[i:] if t.type == "PHRASE"), None)
+    if title is not None:
+        steps.append(("title", "text", (title,)))
+    seen: set[str] = set()
+    for t in tokens:
+        field = None
+        if t.type == "YEAR":
+            field, step = "date", ("date", "date", (t.index, None))
+        elif t.type in _SINGLE:
+            name, builder = _SINGLE[t.type]
+            field, step = name, (name, builder, (t.index,))
+        elif t.type in ("NUM", "LONGNUM") and t.index and tokens[t.index - 1].type == "PMIDKW":
+            field, step = "pmid", ("pmid", "pmid", (t.index,))
+        if field and field not in seen:
+            seen.add(field)
+            steps.append(step)
+    return Plan(tuple(steps), failed=True, reason=reason)
