@@ -60,7 +60,7 @@ def test_classify(line: str, expected: list[tuple[str, str]]) -> None:
 
 
 def _types(*lines: str) -> list[str]:
-    return [t.type for t in tokens(Line(i + 1, text) for i, text in enumerate(lines))]
+    return list(tokens([Line(i + 1, text) for i, text in enumerate(lines)]).types)
 
 
 def test_long_text_is_a_phrase_not_a_surname() -> None:
@@ -83,5 +83,17 @@ def test_bracketed_link_furniture_on_three_lines_is_dropped() -> None:
 
 
 def test_token_lines_are_input_lines() -> None:
-    toks = list(tokens([Line(10, "Gupta"), Line(11, "S"), Line(12, ", et al")]))
-    assert [t.line for t in toks] == [10, 11, 12, 12]
+    toks = tokens([Line(10, "Gupta"), Line(11, "S"), Line(12, ", et al")])
+    assert toks.lines == [10, 11, 12, 12]
+    assert [(t.type, t.value, t.line, t.index) for t in toks.toks()][-1] == ("ETAL", "et al", 12, 3)
+
+
+def test_doi_is_a_label_only_before_a_doi() -> None:
+    assert _types("Gupta", "DOI", ".") == ["TEXT", "INIT", "DOT"]
+    assert _types(".", "DOI", "10.1038/ncb1050") == ["DOT", "DOIKW", "DOI"]
+
+
+def test_roman_numerals_after_a_bare_surname_are_initials() -> None:
+    assert _types("Aaa", "IV", ".") == ["TEXT", "INIT", "DOT"]
+    assert _types("Owens", "AP", "3rd") == ["TEXT", "INIT", "SUFFIX"]
+    assert _types("Smith", "JA", "III") == ["TEXT", "INIT", "SUFFIX"]

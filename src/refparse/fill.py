@@ -14,14 +14,14 @@ from typing import Any
 
 from . import normalize as nz
 from .assemble import Plan
-from .lexer import Tok
 
 Fields = dict[str, Any]
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")
 Builder = Callable[..., Fields | None]
 
 
-def _v(toks: list[Tok], i: int | None) -> str | None:
-    return None if i is None else toks[i].value
+def _v(vals: list[str], i: int | None) -> str | None:
+    return None if i is None else vals[i]
 
 
 # --------------------------------------------------------------------------- names
@@ -54,17 +54,17 @@ def person(family: str, given: str | None, particle: str | None = None, suffix: 
     return out
 
 
-def names(toks: list[Tok], field: str, spec: tuple[tuple[Any, ...], ...]) -> Fields:
+def names(vals: list[str], field: str, spec: tuple[tuple[Any, ...], ...]) -> Fields:
     out: list[Fields] = []
     for entry in spec:
         if entry[0] == "person":
             _, family, given, particle, suffix = entry
-            out.append(person(toks[family].value, _v(toks, given), _v(toks, particle), _v(toks, suffix)))
+            out.append(person(vals[family], _v(vals, given), _v(vals, particle), _v(vals, suffix)))
         elif entry[0] == "glued":
-            family, given = nz.split_glued(toks[entry[2]].value)
-            out.append(person(family, given, _v(toks, entry[1])))
+            family, given = nz.split_glued(vals[entry[2]])
+            out.append(person(family, given, _v(vals, entry[1])))
         else:
-            out.append({"kind": "organization", "name": nz.nfc(toks[entry[1]].value)})
+            out.append({"kind": "organization", "name": nz.nfc(vals[entry[1]])})
     return {field: tuple(out)}
 
 
@@ -88,8 +88,8 @@ def pub_date(year_text: str | None, month_text: str | None = None) -> Fields | N
     return out
 
 
-def date(toks: list[Tok], field: str, year: int, month: int | None) -> Fields:
-    return {"date": pub_date(toks[year].value, _v(toks, month))}
+def date(vals: list[str], field: str, year: int, month: int | None) -> Fields:
+    return {"date": pub_date(vals[year], _v(vals, month))}
 
 
 # --------------------------------------------------------------------------- volume, issue, pages
@@ -105,13 +105,13 @@ def pages(first: str | None, last: str | None, whole: str | None = None) -> Fiel
     return out
 
 
-def page_fields(toks: list[Tok], field: str, first: int | None, last: int | None, whole: int | None) -> Fields:
-    return {"pages": pages(_v(toks, first), _v(toks, last), _v(toks, whole))}
+def page_fields(vals: list[str], field: str, first: int | None, last: int | None, whole: int | None) -> Fields:
+    return {"pages": pages(_v(vals, first), _v(vals, last), _v(vals, whole))}
 
 
-def volume(toks: list[Tok], field: str, i: int) -> Fields:
+def volume(vals: list[str], field: str, i: int) -> Fields:
     """A volume, split when the page glued a supplement to it ("108 Suppl")."""
-    text = toks[i].value
+    text = vals[i]
     issue_text, supplement = nz.issue(text)
     head = text.split()[0]
     if supplement is not None and head.isdigit() and head != text:
@@ -120,80 +120,80 @@ def volume(toks: list[Tok], field: str, i: int) -> Fields:
     return {"volume": text}
 
 
-def volume_keyword(toks: list[Tok], field: str, i: int) -> Fields | None:
+def volume_keyword(vals: list[str], field: str, i: int) -> Fields | None:
     """The number in a "volume 156" element (a bare "vol." gives nothing)."""
-    value = toks[i].value
+    value = vals[i]
     return {"volume": value} if value.isdigit() else None
 
 
-def issue(toks: list[Tok], field: str, idxs: tuple[int, ...]) -> Fields:
+def issue(vals: list[str], field: str, idxs: tuple[int, ...]) -> Fields:
     text = ""
     for i in idxs:
-        t = toks[i]
-        if t.type == "DASH" or text.endswith("-"):
-            text += "-" if t.type == "DASH" else t.value
+        value = vals[i]
+        if value in _DASHES or text.endswith("-"):
+            text += "-" if value in _DASHES else value
         else:
-            text = f"{text} {t.value}" if text else t.value
+            text = f"{text} {value}" if text else value
     issue_text, supplement = nz.issue(text)
     return {"issue": issue_text, "supplement": supplement or None}
 
 
 # --------------------------------------------------------------------------- conferences
-def conference(toks: list[Tok], field: str, presented: int, year: int | None, place: int | None,
+def conference(vals: list[str], field: str, presented: int, year: int | None, place: int | None,
                session: int | None) -> Fields:
     """Event fields from "EHA Library; 13 June" + "2024" + "Madrid, Spain" + "Session 422215."."""
-    pieces = [nz.strip_edge_punct(p) for p in toks[presented].value.split(";")]
+    pieces = [nz.strip_edge_punct(p) for p in vals[presented].split(";")]
     date_bits = [p for p in pieces[1:] if p]
-    year_text = _v(toks, year)
+    year_text = _v(vals, year)
     event = {
         "title": pieces[0] or None,
         "date": " ".join([*date_bits, year_text] if year_text else date_bits) or None,
-        "place": nz.strip_edge_punct(toks[place].value) if place is not None else None,
-        "session": nz.strip_edge_punct(toks[session].value) if session is not None else None,
+        "place": nz.strip_edge_punct(vals[place]) if place is not None else None,
+        "session": nz.strip_edge_punct(vals[session]) if session is not None else None,
     }
     return {"event": {k: v for k, v in event.items() if v}}
 
 
-def conference_date(toks: list[Tok], field: str, presented: int, year: int) -> Fields:
-    bits = [p for p in (nz.strip_edge_punct(x) for x in toks[presented].value.split(";")[1:]) if p]
-    return {"date": pub_date(toks[year].value, bits[0] if bits else None)}
+def conference_date(vals: list[str], field: str, presented: int, year: int) -> Fields:
+    bits = [p for p in (nz.strip_edge_punct(x) for x in vals[presented].split(";")[1:]) if p]
+    return {"date": pub_date(vals[year], bits[0] if bits else None)}
 
 
 # --------------------------------------------------------------------------- simple fields
-def const(toks: list[Tok], field: str, value: Any) -> Fields:
+def const(vals: list[str], field: str, value: Any) -> Fields:
     return {field: value}
 
 
-def text(toks: list[Tok], field: str, i: int) -> Fields:
-    return {field: nz.nfc(toks[i].value)}
+def text(vals: list[str], field: str, i: int) -> Fields:
+    return {field: nz.nfc(vals[i])}
 
 
-def stripped(toks: list[Tok], field: str, i: int) -> Fields:
-    return {field: nz.strip_edge_punct(nz.nfc(toks[i].value))}
+def stripped(vals: list[str], field: str, i: int) -> Fields:
+    return {field: nz.strip_edge_punct(nz.nfc(vals[i]))}
 
 
-def doi(toks: list[Tok], field: str, i: int) -> Fields:
-    return {"doi": nz.doi(toks[i].value)}
+def doi(vals: list[str], field: str, i: int) -> Fields:
+    return {"doi": nz.doi(vals[i])}
 
 
-def url(toks: list[Tok], field: str, i: int) -> Fields:
-    value = nz.url(toks[i].value)
+def url(vals: list[str], field: str, i: int) -> Fields:
+    value = nz.url(vals[i])
     out: Fields = {"url": value}
     if value and "doi.org/10." in value:
         out["doi"] = nz.doi(value)
     return out
 
 
-def pmid(toks: list[Tok], field: str, i: int) -> Fields:
-    return {"pmid": nz.pmid(toks[i].value)}
+def pmid(vals: list[str], field: str, i: int) -> Fields:
+    return {"pmid": nz.pmid(vals[i])}
 
 
-def pmcid(toks: list[Tok], field: str, i: int) -> Fields:
-    return {"pmcid": nz.pmcid(toks[i].value)}
+def pmcid(vals: list[str], field: str, i: int) -> Fields:
+    return {"pmcid": nz.pmcid(vals[i])}
 
 
-def isbn(toks: list[Tok], field: str, i: int) -> Fields:
-    return {"isbn": nz.isbn(toks[i].value)}
+def isbn(vals: list[str], field: str, i: int) -> Fields:
+    return {"isbn": nz.isbn(vals[i])}
 
 
 BUILDERS: dict[str, Builder] = {
@@ -216,12 +216,12 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
-def fill(plan: Plan, toks: list[Tok]) -> Fields:
-    """Citation fields from a plan and the reference's tokens.
+def fill(plan: Plan, vals: list[str]) -> Fields:
+    """Citation fields from a plan and the reference's token values.
 
     Args:
         plan: the reference shape's plan.
-        toks: the reference's tokens (their values fill the fields).
+        vals: the reference's token values, by token index.
 
     Returns:
         Fields for :class:`refparse.models.Citation` (no raw text, span or status).
@@ -230,7 +230,7 @@ def fill(plan: Plan, toks: list[Tok]) -> Fields:
     for field, builder, args in plan.steps:
         if field in out:
             continue
-        produced = BUILDERS[builder](toks, field, *args)
+        produced = BUILDERS[builder](vals, field, *args)
         if produced:
             for key, value in produced.items():
                 if value is not None and value != "" and key not in out:

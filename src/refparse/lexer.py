@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from .read import Line
 from .split import is_link_noise
@@ -83,7 +84,7 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("INPRESS", r"[Ii]n [Pp]ress|[Ff]orthcoming|[Uu]npublished(?: data| work)?|[Ii]n preparation|[Pp]ersonal communication|[Ss]ubmitted"),
     ("IN", r"[Ii]n:?"),
     ("EDS", r"(?:eds?|Eds?|Hrsg)\.?|[Ee]ditors?|\((?:eds?|Eds?|editors?|Editors?)\.?\)|[Ee]dited by"),
-    ("DOIKW", r"(?:doi|DOI|Doi):?|https?://(?:dx\.)?doi\.org/?"),
+    ("DOIKW", r"doi:?|Doi:?|DOI:|https?://(?:dx\.)?doi\.org/?"),
     ("PMIDKW", r"PMID:?|PubMed(?: PMID)?:"),
     ("PMCID", r"(?:PubMed Central )?PMCID:? ?PMC(?:PMC|Pmc)?(?P<V_PMCID>\d+)"),
     ("PP", r"pp?\.?|pages?|Pp\."),
@@ -218,7 +219,7 @@ def classify(text: str) -> _Kinds:
     compound = _compound(text)
     if compound is not None:
         return compound
-    return (("TEXT", text),)
+    return (("TEXT" if _NAMEISH.fullmatch(text) and text.count(" ") <= 3 else "PHRASE", text),)
 
 
 # A line that could be a surname: at most four name-like words ("de Ruyter
@@ -255,51 +256,83 @@ class Tok:
 
 _MIXED_INITIALS = re.compile(rf"[{_UP}][a-z]")
 _NAME_SEPARATORS = frozenset({"COMMA", "SEMI", "AND"})
+_ROMAN = frozenset({"II", "III", "IV"})
 
 
-def _after_name_start(out: list[Tok]) -> bool:
+def _after_name_start(types: list[str]) -> bool:
     """Whether the last token is a surname at the start of a name (list start or after a separator)."""
-    return len(out) == 1 or out[-2].type in _NAME_SEPARATORS
+    return len(types) == 1 or types[-2] in _NAME_SEPARATORS
 
 
-def tokens(lines: Iterable[Line]) -> list[Tok]:
+class Tokens(NamedTuple):
+    """A reference's tokens as parallel lists (cheap to build, cheap to hash).
+
+    ``types`` is the reference's *shape*: everything the grammar and the
+    assembler look at. :meth:`toks` makes parser tokens only when a shape is
+    new and must really be parsed.
+    """
+
+    types: tuple[str, ...]
+    values: list[str]
+    lines: list[int]
+
+    def toks(self) -> list[Tok]:
+        """Parser tokens (``Tok``) for these tokens."""
+        return [Tok(t, v, n, i) for i, (t, v, n) in enumerate(zip(self.types, self.values, self.lines))]
+
+
+def tokens(lines: Iterable[Line]) -> Tokens:
     """Turn a reference's lines into tokens, dropping link furniture.
 
-    Three rules look at the tokens before a line, all about names:
+    Rules that look at the token before (all the context the lexer uses):
 
     * a surname line that ends in initials right after a particle line
       (``van der`` / ``Sluis IM``) is a page's tagging glitch, emitted as
       ``GLUED`` so the grammar can rejoin the name;
     * two letters in mixed case right after a surname that starts a name
-      (``Fodor`` / ``Aa``) are initials, not a second surname;
-    * text that cannot be a surname is a ``PHRASE``.
+      (``Fodor`` / ``Aa``) are initials, not a second surname; so are ``II``,
+      ``III``, ``IV`` there (a suffix follows initials, not a bare surname);
+    * a line "DOI" is a label when a DOI follows it, else initials;
+    * text that cannot be a surname is a ``PHRASE`` (decided in :func:`classify`).
 
     Args:
         lines: the block's lines (label excluded).
 
     Returns:
-        Tokens whose ``line`` is the 1-based input line and ``index`` their position.
+        The reference's :class:`Tokens`.
     """
-    out: list[Tok] = []
+    types: list[str] = []
+    values: list[str] = []
+    numbers: list[int] = []
     bracketed_noise = False  # "[" then "Google Scholar": drop the "]" that closes it
-    for line in lines:
-        if out and out[-1].type == "TEXT" and _MIXED_INITIALS.fullmatch(line.text) and _after_name_start(out):
-            out.append(Tok("INIT", line.text, line.number, len(out)))
+    for number, text in lines:
+        if (
+            types
+            and types[-1] == "TEXT"
+            and (_MIXED_INITIALS.fullmatch(text) or text in _ROMAN)
+            and _after_name_start(types)
+        ):
+            types.append("INIT")
+            values.append(text)
+            numbers.append(number)
             continue
-        for kind, value in classify(line.text):
+        for kind, value in classify(text):
             if kind == "NOISE":
-                if out and out[-1].type == "LPAR":
-                    out.pop()
+                if types and types[-1] == "LPAR":
+                    types.pop()
+                    values.pop()
+                    numbers.pop()
                     bracketed_noise = True
                 continue
             if bracketed_noise:
                 bracketed_noise = False
                 if kind == "RPAR":
                     continue
-            if kind == "TEXT":
-                if out and out[-1].type == "PARTICLE" and _GLUED.fullmatch(value):
-                    kind = "GLUED"
-                elif not _NAMEISH.fullmatch(value) or value.count(" ") > 3:
-                    kind = "PHRASE"
-            out.append(Tok(kind, value, line.number, len(out)))
-    return out
+            if kind == "TEXT" and types and types[-1] == "PARTICLE" and _GLUED.fullmatch(value):
+                kind = "GLUED"
+            elif kind == "DOI" and types and types[-1] == "INIT" and values[-1] == "DOI":
+                types[-1] = "DOIKW"  # "DOI" is a label only when a DOI follows; else initials
+            types.append(kind)
+            values.append(value)
+            numbers.append(number)
+    return Tokens(tuple(types), values, numbers)

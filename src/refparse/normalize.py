@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # --------------------------------------------------------------------------- text
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
@@ -45,6 +46,7 @@ _PARTICLE = re.compile(
 _GLUED = re.compile(r"(?P<family>.+?)\s+(?P<initials>[A-Z\u00c0-\u00de]{1,4}|(?:[A-Z]\.\s?)+)")
 
 
+@lru_cache(maxsize=1 << 14)
 def split_particle(family: str) -> tuple[str | None, str]:
     """Split a lower-case particle off a family name.
 
@@ -76,6 +78,7 @@ def split_glued(text: str) -> tuple[str, str | None]:
     return m.group("family"), m.group("initials").strip()
 
 
+@lru_cache(maxsize=1 << 14)
 def initials(given: str | None) -> str | None:
     """Canonical dotted initials of a given name as printed.
 

@@ -16,27 +16,20 @@ from . import lexer
 from .assemble import Plan, assemble
 from .fill import fill
 from .grammar import parse_tokens
-from .lexer import Tok
+from .lexer import Tokens
 from .models import Citation, Diagnostic, ParseResult
 from .read import Line, iter_lines
 from .recover import recover
 from .split import Block, DocumentStream
 
-_NO_SPACE_BEFORE = re.compile(r"^[,.;:)\]?!]")
-_NO_SPACE_AFTER = re.compile(r"[(\[]$")
+# Joining lines with "\n" then removing the breaks that a page shows without
+# a space: before closing marks, after opening ones, around range dashes.
+_GLUE = re.compile(r"\n(?=[,.;:)\]?!\-\u2013])|(?<=[(\[\-\u2013])\n")
 
 
 def flatten(lines: Sequence[Line]) -> str:
     """A reference's lines joined as the page displays them (one line of text)."""
-    out = ""
-    for line in lines:
-        text = line.text
-        if out and not _NO_SPACE_BEFORE.match(text) and not _NO_SPACE_AFTER.search(out) and not (
-            text[0] in "-\u2013" or out[-1] in "-\u2013"
-        ):
-            out += " "
-        out += text
-    return out
+    return _GLUE.sub("", "\n".join(line.text for line in lines)).replace("\n", " ")
 
 
 #: Plans by reference shape (the tuple of token types). Bounded: when full,
@@ -45,14 +38,14 @@ _PLANS: dict[tuple[str, ...], Plan] = {}
 MAX_PLANS = 20_000
 
 
-def plan_for(tokens: list[Tok]) -> Plan:
+def plan_for(tokens: Tokens) -> Plan:
     """The field plan for a reference, from the cache when its shape was seen.
 
     The grammar, the assembler and the fallback read token types only, so
     references of the same shape share one plan; parsing a journal's list
     then runs the LALR parser once per distinct shape.
     """
-    shape = tuple(t.type for t in tokens)
+    shape = tokens.types
     plan = _PLANS.get(shape)
     if plan is None:
         plan = _make_plan(tokens)
@@ -63,20 +56,20 @@ def plan_for(tokens: list[Tok]) -> Plan:
     return plan
 
 
-def _make_plan(tokens: list[Tok]) -> Plan:
-    if not tokens:
+def _make_plan(tokens: Tokens) -> Plan:
+    if not tokens.types:
         return Plan((), failed=True, reason="the reference has no text")
     try:
-        children, rejections = parse_tokens(tokens)
+        children, rejections = parse_tokens(tokens.toks())
     except UnexpectedToken as e:
         if e.token.type == "$END":
-            return recover(tokens, "not parsed: the reference ends too early")
-        return recover(tokens, "not parsed: " + _unexpected(tokens[e.token.index], tuple(sorted(e.expected))))
+            return recover(tokens.types, "not parsed: the reference ends too early")
+        return recover(tokens.types, "not parsed: " + _unexpected(tokens, e.token.index, tuple(sorted(e.expected))))
     return assemble(children)._replace(rejections=tuple(rejections))
 
 
-def _unexpected(token: Tok, expected: tuple[str, ...]) -> str:
-    text = f"unexpected {token.type.lower()} {token.value!r} at line {token.line}"
+def _unexpected(tokens: Tokens, i: int, expected: tuple[str, ...]) -> str:
+    text = f"unexpected {tokens.types[i].lower()} {tokens.values[i]!r} at line {tokens.lines[i]}"
     return f"{text} (expected {', '.join(expected[:6])})" if expected else f"{text} (cut from the end)"
 
 
@@ -95,16 +88,16 @@ def parse_block(block: Block) -> Citation:
     start, end = block.span
     warnings: list[Diagnostic] = []
     if plan.failed:
-        code = "empty" if not tokens else "grammar"
+        code = "empty" if not tokens.types else "grammar"
         warnings.append(Diagnostic(code=code, message=plan.reason or "not parsed", line=start))
     for r in plan.rejections:
         warnings.append(
-            Diagnostic(code="grammar", message="skipped: " + _unexpected(tokens[r.index], r.expected),
-                       line=tokens[r.index].line)
+            Diagnostic(code="grammar", message="skipped: " + _unexpected(tokens, r.index, r.expected),
+                       line=tokens.lines[r.index])
         )
     return Citation.model_validate(
         {
-            **fill(plan, tokens),
+            **fill(plan, tokens.values),
             "number": block.number,
             "raw": flatten(block.lines),
             "span": {"start": start, "end": end},

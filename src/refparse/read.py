@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -21,7 +22,6 @@ from .errors import InputError
 #: otherwise split or hide words: zero-width spaces and joiners, soft hyphens,
 #: word joiner, BOM, bidi marks.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
 
 
@@ -30,6 +30,9 @@ class Line(NamedTuple):
 
     number: int
     text: str
+
+
+_new_line = tuple.__new__  # skips NamedTuple's Python-level __new__: this runs once per input line
 
 
 def decode(data: bytes, fallback: str = "cp1252", source: str | None = None) -> tuple[str, str]:
@@ -72,8 +75,11 @@ def decode(data: bytes, fallback: str = "cp1252", source: str | None = None) -> 
             raise InputError(f"neither UTF-8 nor {fallback}", source) from e2
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_line(text: str) -> str:
     """Normalize one line: NFC, invisible characters removed, spaces collapsed.
+
+    Cached: punctuation lines and journal names recur throughout a list.
 
     Args:
         text: a raw line without its line end.
@@ -83,7 +89,7 @@ def clean_line(text: str) -> str:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def iter_lines(source: str | Iterable[str]) -> Iterator[Line]:
@@ -111,4 +117,4 @@ def iter_lines(source: str | Iterable[str]) -> Iterator[Line]:
             number += 1
             line = clean_line(raw)
             if line:
-                yield Line(number, line)
+                yield _new_line(Line, (number, line))

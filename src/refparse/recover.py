@@ -11,16 +11,15 @@ the result depends only on the token types.
 from __future__ import annotations
 
 from .assemble import Plan, Step
-from .lexer import Tok
 
 _SINGLE = {"DOI": ("doi", "doi"), "URL": ("url", "url"), "PMCID": ("pmcid", "pmcid")}
 
 
-def recover(tokens: list[Tok], reason: str) -> Plan:
+def recover(types: tuple[str, ...] | list[str], reason: str) -> Plan:
     """A plan of the fields that are certain in a rejected reference.
 
     Args:
-        tokens: the reference's tokens.
+        types: the reference's token types.
         reason: why the grammar rejected it.
 
     Returns:
@@ -29,28 +28,28 @@ def recover(tokens: list[Tok], reason: str) -> Plan:
     steps: list[Step] = [("type", "const", ("document",))]
     names = []
     i = 0
-    while i + 1 < len(tokens) and tokens[i].type in ("TEXT", "PARTICLE") and tokens[i + 1].type == "INIT":
+    while i + 1 < len(types) and types[i] in ("TEXT", "PARTICLE") and types[i + 1] == "INIT":
         names.append(("person", i, i + 1, None, None))
         i += 2
-        if i < len(tokens) and tokens[i].type in ("COMMA", "SEMI", "AND"):
+        if i < len(types) and types[i] in ("COMMA", "SEMI", "AND"):
             i += 1
     if names:
         steps.append(("authors", "names", (tuple(names),)))
-    if any(t.type == "ETAL" for t in tokens[: i + 3]):
+    if "ETAL" in types[: i + 3]:
         steps.append(("et_al", "const", (True,)))
-    title = next((t.index for t in tokens[i:] if t.type == "PHRASE"), None)
+    title = next((j for j in range(i, len(types)) if types[j] == "PHRASE"), None)
     if title is not None:
         steps.append(("title", "text", (title,)))
     seen: set[str] = set()
-    for t in tokens:
+    for j, kind in enumerate(types):
         field = None
-        if t.type == "YEAR":
-            field, step = "date", ("date", "date", (t.index, None))
-        elif t.type in _SINGLE:
-            name, builder = _SINGLE[t.type]
-            field, step = name, (name, builder, (t.index,))
-        elif t.type in ("NUM", "LONGNUM") and t.index and tokens[t.index - 1].type == "PMIDKW":
-            field, step = "pmid", ("pmid", "pmid", (t.index,))
+        if kind == "YEAR":
+            field, step = "date", ("date", "date", (j, None))
+        elif kind in _SINGLE:
+            name, builder = _SINGLE[kind]
+            field, step = name, (name, builder, (j,))
+        elif kind in ("NUM", "LONGNUM") and j and types[j - 1] == "PMIDKW":
+            field, step = "pmid", ("pmid", "pmid", (j,))
         if field and field not in seen:
             seen.add(field)
             steps.append(step)

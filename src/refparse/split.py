@@ -93,6 +93,8 @@ def is_noise(text: str) -> bool:
 
 
 def _label(text: str) -> int | None:
+    if len(text) > 8 or text[-1] not in ".]":  # most lines: no regex needed
+        return None
     m = _LABEL.fullmatch(text)
     return int(m.group(1)) if m else None
 

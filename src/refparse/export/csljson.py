@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+
+import orjson
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,4 +169,18 @@ def to_csl_json(citations: list[Citation] | tuple[Citation, ...], options: CslJs
     """
     opts = options or CslJsonOptions()
     items = [to_csl_item(c, i) for i, c in enumerate(citations)]
-    return json.dumps(items, ensure_ascii=opts.ascii, indent=opts.indent) + "\n"
+    return dumps(items, opts)
+
+
+def dumps(value: Any, options: CslJsonOptions | None = None) -> str:
+    """JSON text for CSL-JSON data, ending with a newline.
+
+    orjson (C) writes the common cases — UTF-8, two-space indent or none —
+    several times faster than the standard library's pure-Python indenting
+    encoder; other indents and ``ascii`` use :mod:`json`.
+    """
+    opts = options or CslJsonOptions()
+    if not opts.ascii and opts.indent in (None, 2):
+        flags = orjson.OPT_INDENT_2 if opts.indent == 2 else 0
+        return orjson.dumps(value, option=flags | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+    return json.dumps(value, ensure_ascii=opts.ascii, indent=opts.indent) + "\n"
