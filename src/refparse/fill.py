@@ -10,6 +10,7 @@ field wins it, as the plan orders them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from . import normalize as nz
@@ -25,6 +26,7 @@ def _v(vals: list[str], i: int | None) -> str | None:
 
 
 # --------------------------------------------------------------------------- names
+@lru_cache(maxsize=1 << 14)
 def person(family: str, given: str | None, particle: str | None = None, suffix: str | None = None) -> Fields:
     """Person fields from the printed parts of a name.
 
@@ -35,7 +37,7 @@ def person(family: str, given: str | None, particle: str | None = None, suffix: 
         suffix: ``Jr``, ``3rd`` ...
 
     Returns:
-        Fields for :class:`refparse.models.Person`.
+        Fields for :class:`refparse.models.Person` (cached: treat as read-only).
     """
     family = family.strip()
     if particle:
@@ -64,7 +66,7 @@ def names(vals: list[str], field: str, spec: tuple[tuple[Any, ...], ...]) -> Fie
             family, given = nz.split_glued(vals[entry[2]])
             out.append(person(family, given, _v(vals, entry[1])))
         else:
-            out.append({"kind": "organization", "name": nz.nfc(vals[entry[1]])})
+            out.append({"kind": "organization", "name": vals[entry[1]]})
     return {field: tuple(out)}
 
 
@@ -165,7 +167,7 @@ def const(vals: list[str], field: str, value: Any) -> Fields:
 
 
 def text(vals: list[str], field: str, i: int) -> Fields:
-    return {field: nz.nfc(vals[i])}
+    return {field: vals[i]}  # token values are already NFC with spaces collapsed (refparse.read)
 
 
 def stripped(vals: list[str], field: str, i: int) -> Fields:

@@ -12,6 +12,19 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Compiled once: these run for every reference.
+_CAPS_INITIALS = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}")
+_HYPHEN = re.compile(r"(-)")
+_RANGE_DASH = re.compile(r"\s*[-\u2010-\u2014\u2212]\s*")
+_PMID = re.compile(r"\s*(?:PMID:?|PubMed:?)?\s*(\d{1,9})\s*\.?\s*")
+_PMCID = re.compile(r"(?:PMC(?:ID)?:?\s*)?(?:PMC)?(\d{4,9})", re.I)
+_URL = re.compile(r"(?:https?|ftp)://\S+$")
+_NOT_ISBN = re.compile(r"[^0-9Xx]")
+_WORD = re.compile(r"[A-Za-z]+")
+_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
+_YEAR = re.compile(r"\s*(\d{4})([a-z])?\s*")
+_SUPPL = re.compile(r"(?:(?P<n>\d+)\s+)?(?:suppl?(?:ement)?\.?)(?:\s*(?P<s>\w+))?", re.I)
+
 # --------------------------------------------------------------------------- text
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 
@@ -94,11 +107,11 @@ def initials(given: str | None) -> str | None:
     if not given or not given.strip():
         return None
     g = given.strip()
-    if re.fullmatch(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}", g) and g.isupper():
+    if _CAPS_INITIALS.fullmatch(g) and g.isupper():
         return "".join(f"{c}." for c in g)
     out = []
-    for part in re.split(r"\s+", g):
-        pieces = [p for p in re.split(r"(-)", part) if p]
+    for part in g.split():
+        pieces = [p for p in _HYPHEN.split(part) if p]
         for piece in pieces:
             if piece == "-":
                 out.append("-")
@@ -171,7 +184,7 @@ def split_range(text: str) -> tuple[str, str | None]:
     Returns:
         ``(first, last)``; ``last`` is ``None`` when ``text`` is no range.
     """
-    parts = re.split(r"\s*[-\u2010-\u2014\u2212]\s*", text.strip(), maxsplit=1)
+    parts = _RANGE_DASH.split(text.strip(), maxsplit=1)
     if len(parts) == 2 and parts[0] and parts[1]:
         return parts[0], parts[1]
     return text.strip(), None
@@ -212,7 +225,7 @@ def pmid(text: str | None) -> str | None:
     """A PubMed id (1–9 digits) from ``PMID: 123`` or ``123``."""
     if not text:
         return None
-    m = re.fullmatch(r"\s*(?:PMID:?|PubMed:?)?\s*(\d{1,9})\s*\.?\s*", text)
+    m = _PMID.fullmatch(text)
     return m.group(1) if m else None
 
 
@@ -220,7 +233,7 @@ def pmcid(text: str | None) -> str | None:
     """A PubMed Central id in canonical form ``PMC123``."""
     if not text:
         return None
-    m = re.search(r"(?:PMC(?:ID)?:?\s*)?(?:PMC)?(\d{4,9})", text, re.I)
+    m = _PMCID.search(text)
     return f"PMC{m.group(1)}" if m else None
 
 
@@ -231,14 +244,14 @@ def url(text: str | None) -> str | None:
     t = text.strip().rstrip(".,;")
     if t.startswith("www."):
         t = "http://" + t
-    return t if re.match(r"(?:https?|ftp)://\S+$", t) else None
+    return t if _URL.match(t) else None
 
 
 def isbn(text: str | None) -> str | None:
     """An ISBN-10 or ISBN-13 with separators removed."""
     if not text:
         return None
-    digits = re.sub(r"[^0-9Xx]", "", text)
+    digits = _NOT_ISBN.sub("", text)
     return digits.upper() if len(digits) in (10, 13) else None
 
 
@@ -258,7 +271,7 @@ def month(text: str | None) -> int | None:
     """
     if not text:
         return None
-    m = re.search(r"[A-Za-z]+", text)
+    m = _WORD.search(text)
     if not m:
         return None
     word = m.group(0).casefold()
@@ -271,7 +284,7 @@ def day(text: str | None) -> int | None:
     """Day of month from a printed date part (``13 June``, ``June 13th``)."""
     if not text:
         return None
-    m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", text)
+    m = _DAY.search(text)
     if not m:
         return None
     d = int(m.group(1))
@@ -282,7 +295,7 @@ def year(text: str | None) -> tuple[int, str | None] | None:
     """Year and disambiguation suffix from ``2011`` or ``2011a``."""
     if not text:
         return None
-    m = re.fullmatch(r"\s*(\d{4})([a-z])?\s*", text)
+    m = _YEAR.fullmatch(text)
     if not m:
         return None
     return int(m.group(1)), m.group(2)
@@ -299,7 +312,7 @@ def issue(text: str) -> tuple[str, str | None]:
         ``(issue, supplement)``.
     """
     t = " ".join(text.split())
-    m = re.fullmatch(r"(?:(?P<n>\d+)\s+)?(?:suppl?(?:ement)?\.?)(?:\s*(?P<s>\w+))?", t, re.I)
+    m = _SUPPL.fullmatch(t)
     if m:
         s = m.group("s")
         base = f"suppl {s}" if s else "suppl"

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-
-import orjson
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from ..models import Citation, Organization, Person
 
@@ -37,6 +37,7 @@ class CslJsonOptions:
     ascii: bool = False
 
 
+_SPACE_AFTER_DOT = re.compile(r"\.(?=[^\s.-])")
 _INITIALS_ONLY = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}|(?:[A-Z\u00c0-\u00de][a-z]?\.?[\s-]*)+")
 
 
@@ -46,7 +47,7 @@ def csl_given(person: Person) -> str | None:
         return None
     g = person.given.strip()
     if _INITIALS_ONLY.fullmatch(g) and person.initials:
-        return re.sub(r"\.(?=[^\s.-])", ". ", person.initials)
+        return _SPACE_AFTER_DOT.sub(". ", person.initials)
     return g
 
 
