@@ -151,6 +151,7 @@ def assemble(children: list[Any]) -> Plan:
         _conference(s, items[conference].value, items[conference + 1 :])
         items = items[:conference]
 
+    in_book = any(p.kind in ("chapter_in", "thesis") for p in parts)
     journal_like = False
     for c in items:
         if not isinstance(c, Part):
@@ -160,8 +161,13 @@ def assemble(children: list[Any]) -> Plan:
             journal_like = journal_like or (has_numbers and c.value["shape"] != "pages")
             _apply_pub(s, c.value, author_year)
         elif c.kind == "journal_pages":
-            journal_like = True
-            s.add("container_title", "text", c.value["journal"])
+            # "Nature 488: S2-S3" — but in a chapter or a thesis the text
+            # before the pages is the publisher ("InTech: 299-322").
+            if in_book:
+                s.add("publisher", "text", c.value["journal"])
+            else:
+                journal_like = True
+                s.add("container_title", "text", c.value["journal"])
             _apply_pub(s, c.value, author_year)
         elif c.kind == "date_late":
             _date_part(s, c.value)
@@ -202,6 +208,11 @@ def _segments(items: list[Any]) -> list[tuple[Part, Any]]:
         if isinstance(c, Part) and c.kind == "segment":
             out.append((c, items[i + 1] if i + 1 < len(items) else None))
     return out
+
+
+def _sep_then_year(items: list[Any], seg: Part, nxt: Any) -> bool:
+    """``Publisher; 2005`` or ``Publisher, 2005``: a separator, then the year."""
+    return isinstance(nxt, Tok) and nxt.type in ("SEMI", "COMMA") and _year_after(items, seg)
 
 
 def _year_after(items: list[Any], seg: Part) -> bool:
@@ -249,7 +260,14 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
             s.add("publisher", "text", segments[0][0].value)
         return
 
+    place_publisher = next((c for c in parts if c.kind == "place_publisher"), None)
     if s.has("publisher") or any(c.kind == "pages_count" for c in parts):
+        # A book. A segment between the title and "Place: Publisher" is the
+        # series or the book a part appeared in ("NOAA Technical Paper 146").
+        if place_publisher is not None:
+            series = [seg for seg, _ in segments if seg.at < place_publisher.at]
+            if series:
+                s.add("container_title", "text", series[-1].value)
         s.add("type", "const", "book")
         for seg, _ in segments:
             s.add("publisher", "text", seg.value)
@@ -257,18 +275,27 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
 
     if segments:
         seg, nxt = segments[0]
-        year_follows = _year_after(items, seg)
+        last, last_next = segments[-1]
+        if len(segments) >= 2 and _sep_then_year(items, last, last_next):
+            # "Title. Book or series. Publisher; 1928." — a part of a book
+            s.add("container_title", "text", segments[-2][0].value)
+            s.add("publisher", "text", last.value)
+            chapter_like = editors or any(c.kind == "pub" and c.value["shape"] == "pages" for c in parts)
+            s.add("type", "const", "chapter" if chapter_like else "book")
+            return
         if len(segments) >= 2:
             # "Title. Place. Publisher." or "Title. Publisher, Place." — a book
             s.add("type", "const", "book")
-            s.add("publisher", "text", segments[-1][0].value)
-            s.add("publisher_place", "text", segments[0][0].value)
+            s.add("publisher", "text", last.value)
+            s.add("publisher_place", "text", seg.value)
             return
-        if isinstance(nxt, Tok) and nxt.type in ("SEMI", "COMMA") and year_follows:
+        if _sep_then_year(items, seg, nxt):
             s.add("type", "const", "book")
             s.add("publisher", "text", seg.value)
             return
-        s.add("container_title", "text", seg.value)
+        # One segment and no volume: a journal ("Blood Adv. 2025.") unless it
+        # reads as a publisher ("Oxford University Press.") — decided on the text.
+        s.add("container_title", "container_or_publisher", seg.value)
         s.add("type", "const", "article-journal")
         return
 

@@ -170,6 +170,14 @@ def text(vals: list[str], field: str, i: int) -> Fields:
     return {field: vals[i]}  # token values are already NFC with spaces collapsed (refparse.read)
 
 
+def container_or_publisher(vals: list[str], field: str, i: int) -> Fields:
+    """A lone segment after the title: a journal, unless it reads as a publisher."""
+    value = vals[i]
+    if nz.looks_like_publisher(value):
+        return {"publisher": value, "type": "book"}
+    return {"container_title": value, "type": "article-journal"}
+
+
 def stripped(vals: list[str], field: str, i: int) -> Fields:
     return {field: nz.strip_edge_punct(nz.nfc(vals[i]))}
 
@@ -210,6 +218,7 @@ BUILDERS: dict[str, Builder] = {
     "const": const,
     "text": text,
     "stripped": stripped,
+    "container_or_publisher": container_or_publisher,
     "doi": doi,
     "url": url,
     "pmid": pmid,

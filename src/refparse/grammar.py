@@ -154,6 +154,7 @@ class PartsTransformer(Transformer[Tok, Any]):
         return Part("issue", tuple(t.index for t in c if isinstance(t, Tok)), _at(c))
 
     yissue_value = issue_value
+    suppl_issue = issue_value
 
     def issue(self, c: list[Any]) -> Part:
         return next(p for p in c if isinstance(p, Part))

@@ -89,13 +89,14 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("PMCID", r"(?:PubMed Central )?PMCID:? ?PMC(?:PMC|Pmc)?(?P<V_PMCID>\d+)"),
     ("PP", r"pp?\.?|pages?|Pp\."),
     ("ARTNO", r"Art(?:icle)?\.? ?(?:[Nn]o|[Nn]umber|ID|[Nn]r)\.?:?|Article ID:?|e-?[Ll]ocator:?|Artn\.?"),
-    ("VOL", r"[Vv]ol(?:ume)?\.?(?: (?P<V_VOL>\d+))?"),
+    ("VOL", r"[Vv]ol(?:ume)?s?\.?(?: (?P<V_VOL>\d+))?"),
     ("NO", r"[Nn]o\.?|[Nn]r\.?|[Ii]ssue|[Nn]umber"),
-    ("SUPPL", r"(?:\d+ )?[Ss]uppl?(?:ement)?\.?(?: ?(?:[0-9]+[A-Za-z]?|[A-Z]))?|(?:\d+ )?(?:[Pp]t\.?|[Pp]art) ?\d+"),
+    ("SUPPL", r"(?:\d+ )?[Ss]uppl?(?:ement)?\.?(?: ?(?:[0-9]+[A-Za-z]?|[A-Z]))?|(?:\d+ )?(?:[Pp]t\.?|[Pp]art) ?(?:\d+|[A-Z])"),
     ("AVAIL", r"Available(?: (?:from|at|online))?:?|Retrieved from:?|URL:?|Online:?|Accessible at:?"),
     ("ACCESSED", r"(?:[Aa]ccessed(?: on)?|[Cc]ited|[Ll]ast accessed|[Vv]iewed|[Rr]etrieved(?! from)):? ?(?P<V_ACCESSED>.*)"),
     ("PRESENTED", r"(?:(?:Paper|Poster|Abstract|Oral presentation) )?[Pp]resented at:? ?(?P<V_EVENT>.*)"),
-    ("EPUB", r"(?:Epub|E-?pub(?:lished)?|Published online|[Oo]nline ahead of print|Epub ahead of print)\b ?(?P<V_EPUB>.*)"),
+    ("EPUB", r"\[?(?:Epub|E-?pub(?:lished)?|Published online|[Oo]nline ahead of print|Epub ahead of print)\b ?(?P<V_EPUB>.*)"
+             r"|(?P<V_EPUBDATE>(?:1[89]|20)\d\d(?: [A-Z][a-z]{2}\.?(?: \d{1,2})?)?\.? ?\[?(?:Epub|E-?pub)[^\]]*\]?)"),
     ("ISBN", r"ISBN(?:-1[03])?:? ?(?P<V_ISBN>[0-9][0-9Xx -]{8,20})"),
     ("ARXIV", r"(?P<V_ARXIV>arXiv: ?\S+)"),
     ("MONTH", r"(?:\d{1,2} )?" + _MONTHS + r"(?: ?[-/\u2013] ?" + _MONTHS + r")?(?: \d{1,2}(?:st|nd|rd|th)?)?"),
@@ -138,7 +139,10 @@ _WRAPPED = re.compile(r"(?P<lead>[(\[\u201c\"]*)(?P<core>.+?)(?P<trail>[)\],;:\u
 # A text node after an element: leading punctuation, a space, then words.
 _TEXT_NODE = re.compile(r"(?P<lead>[.,;:)\]]+ ?)(?P<rest>\S.*)")
 
-_ATOM = re.compile(r"\d+(?:\.[A-Za-z]?\d+)?[A-Za-z]{0,2}\d*|[A-Za-z]+\.?|[^\w\s]")
+_ATOM = re.compile(
+    r"(?:doi: ?)?10\.\d{4,9}/[^\s]+?(?=\.?(?:\s|$))|[Dd][Oo][Ii]:"
+    r"|[A-Za-z]{0,3}\d+(?:\.[A-Za-z]?\d+)?[A-Za-z]{0,2}\d*|[A-Za-z]+\.?|[^\w\s]"
+)
 
 _Kinds = tuple[tuple[str, str], ...]
 
@@ -169,7 +173,7 @@ def _compound(text: str) -> _Kinds | None:
     piece of such a line is a number, a locator, a keyword or a mark, the
     pieces are the tokens.
     """
-    if len(text) > 40 or not any(c.isdigit() for c in text):
+    if len(text) > 80 or not any(c.isdigit() for c in text):
         return None
     out: list[tuple[str, str]] = []
     for atom in _ATOM.findall(text):

@@ -190,6 +190,48 @@ def split_range(text: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
+# --------------------------------------------------------------------------- roles
+@lru_cache(maxsize=1)
+def _role_words() -> dict[str, frozenset[str]]:
+    from .grammar_files import read_data_file
+
+    sections: dict[str, set[str]] = {}
+    current = sections.setdefault("publisher", set())
+    for entry in read_data_file("publishers.txt").splitlines():
+        entry = entry.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if entry.startswith("[") and entry.endswith("]"):
+            current = sections.setdefault(entry[1:-1], set())
+        else:
+            current.add(entry.casefold())
+    return {k: frozenset(v) for k, v in sections.items()}
+
+
+_WORDS = re.compile(r"[^\W\d_][\w.'-]*")
+
+
+@lru_cache(maxsize=1 << 12)
+def looks_like_publisher(text: str) -> bool:
+    """Whether a name reads as a publisher's rather than a journal's.
+
+    ``Oxford University Press``, ``CRC press``, ``Dover Publications`` →
+    True; ``Nature``, ``J Exp Biol``, ``Annals of Botany``,
+    ``Proceedings ... Society Press`` → False (a journal word wins).
+
+    Args:
+        text: a segment as printed.
+
+    Returns:
+        True when a publisher word occurs and no journal word does.
+    """
+    words = {w.casefold().rstrip(".,") for w in _WORDS.findall(text)} | {
+        w.casefold() for w in _WORDS.findall(text)
+    }
+    roles = _role_words()
+    return bool(words & roles["publisher"]) and not words & roles["journal"]
+
+
 # --------------------------------------------------------------------------- identifiers
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|DOI:?\s*)", re.I)
