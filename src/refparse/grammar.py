@@ -26,9 +26,12 @@ from .lexer import Tok
 
 
 #: Tokens the parser may skip in one reference before giving up on the grammar.
-MAX_SKIPS = 8
+MAX_SKIPS = 12
 #: Tokens that may be cut from the end of a reference the grammar finds unfinished.
 MAX_TRAILING_CUT = 6
+#: How far back recovery may roll the parser, and how far ahead it tests a repair.
+ROLLBACK = 5
+LOOKAHEAD = 6
 
 
 class Part(NamedTuple):
@@ -346,12 +349,65 @@ def parse_tokens(tokens: list[Tok]) -> tuple[list[Any], list[Rejection]]:
 
 
 def _feed(tokens: list[Tok], errors: list[Rejection]) -> list[Any]:
+    """Parse, recovering from each rejected token by the cheapest local repair.
+
+    At a rejected token the parser may either skip it, or roll back up to
+    ``ROLLBACK`` tokens and skip those too (a group the page left half
+    printed, such as "Science ( 80- . )"). Each candidate is tried on a copy
+    of the parser with the next ``LOOKAHEAD`` tokens; the one that reads
+    furthest wins, and fewer skipped tokens break ties.
+    """
     parser = reference_parser().parse_interactive(None)
-    for token in tokens:
+    history: list[tuple[int, Any]] = []  # (token index, parser before it)
+    skipped = 0
+    i = 0
+    while i < len(tokens):
+        before = parser.copy()
         try:
-            parser.feed_token(token)  # type: ignore[arg-type]
+            parser.feed_token(tokens[i])  # type: ignore[arg-type]
         except UnexpectedToken as e:
-            errors.append(Rejection(token.index, tuple(sorted(e.expected))))
-            if len(errors) > MAX_SKIPS:
+            expected = tuple(sorted(e.expected))
+            start, parser = _repair(tokens, i, before, history)
+            errors.extend(Rejection(j, expected if j == i else ()) for j in range(start, i + 1))
+            skipped += i - start + 1
+            if skipped > MAX_SKIPS:
                 raise
+            history = [h for h in history if h[0] < start]
+            i += 1
+            continue
+        history.append((i, before))
+        del history[:-ROLLBACK]
+        i += 1
     return parser.feed_eof()  # type: ignore[no-any-return]
+
+
+def _repair(tokens: list[Tok], i: int, before: Any, history: list[tuple[int, Any]]) -> tuple[int, Any]:
+    """Choose where to resume after token ``i`` was rejected.
+
+    Returns:
+        ``(first skipped token index, parser to continue with)``.
+    """
+    candidates = [(i, before)] + [(start, state) for start, state in reversed(history)]
+    best: tuple[int, int, Any] | None = None  # (-tokens read ahead, skipped, state)
+    for start, state in candidates:
+        read = _read_ahead(state, tokens[i + 1 : i + 1 + LOOKAHEAD])
+        key = (-read, i - start)
+        if best is None or key < best[:2]:
+            best = (key[0], key[1], state)
+    assert best is not None
+    return i - best[1], best[2].copy()
+
+
+def _read_ahead(state: Any, ahead: list[Tok]) -> int:
+    """How many of ``ahead`` a copy of the parser accepts (+1 if it may then end)."""
+    trial = state.copy()
+    for n, token in enumerate(ahead):
+        try:
+            trial.feed_token(token)
+        except UnexpectedToken:
+            return n
+    try:
+        trial.copy().feed_eof()
+    except UnexpectedToken:
+        return len(ahead)
+    return len(ahead) + 1
