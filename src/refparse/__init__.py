@@ -3,66 +3,93 @@
 The public API, one verb per stage::
 
     import refparse
-    result = refparse.parse(text)            # read, split, parse, assemble
+    result = refparse.parse(text)                 # read, split, parse, assemble
     print(refparse.to_csl_json(result.citations))
+
+Names are imported on first use (PEP 562), so ``import refparse`` is cheap and
+a command that needs one stage does not pay for all of them.
 """
 
-from .errors import (
-    CacheError,
-    EnrichError,
-    ExportError,
-    InputError,
-    InputTooLargeError,
-    OptionError,
-    ParseError,
-    RefparseError,
-)
-from .export.csljson import CslJsonOptions, to_csl_json
-from .models import (
-    Citation,
-    Diagnostic,
-    Event,
-    Failure,
-    Match,
-    Organization,
-    Pages,
-    ParseResult,
-    Person,
-    PubDate,
-    Span,
-)
-from .cards import parse_cards
-from .detect import detect_format, parse_any
-from .pipeline import parse
-from .read import decode
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CacheError",
-    "Citation",
-    "CslJsonOptions",
-    "Diagnostic",
-    "EnrichError",
-    "Event",
-    "ExportError",
-    "Failure",
-    "InputError",
-    "InputTooLargeError",
-    "Match",
-    "OptionError",
-    "Organization",
-    "Pages",
-    "ParseError",
-    "ParseResult",
-    "Person",
-    "PubDate",
-    "Span",
-    "decode",
-    "detect_format",
-    "parse_any",
-    "parse_cards",
-    "parse",
-    "to_csl_json",
-    "__version__",
-]
+#: public name -> module that defines it
+_EXPORTS = {
+    "RefparseError": "refparse.errors",
+    "InputError": "refparse.errors",
+    "InputTooLargeError": "refparse.errors",
+    "ParseError": "refparse.errors",
+    "OptionError": "refparse.errors",
+    "ExportError": "refparse.errors",
+    "EnrichError": "refparse.errors",
+    "CacheError": "refparse.errors",
+    "Citation": "refparse.models",
+    "Diagnostic": "refparse.models",
+    "Event": "refparse.models",
+    "Failure": "refparse.models",
+    "Match": "refparse.models",
+    "Organization": "refparse.models",
+    "Pages": "refparse.models",
+    "ParseResult": "refparse.models",
+    "Person": "refparse.models",
+    "PubDate": "refparse.models",
+    "Span": "refparse.models",
+    "decode": "refparse.read",
+    "parse": "refparse.pipeline",
+    "CitationStream": "refparse.pipeline",
+    "parse_cards": "refparse.cards",
+    "detect_format": "refparse.detect",
+    "parse_any": "refparse.detect",
+    "CslJsonOptions": "refparse.export.csljson",
+    "to_csl_json": "refparse.export.csljson",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'refparse' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .cards import parse_cards
+    from .detect import detect_format, parse_any
+    from .errors import (
+        CacheError,
+        EnrichError,
+        ExportError,
+        InputError,
+        InputTooLargeError,
+        OptionError,
+        ParseError,
+        RefparseError,
+    )
+    from .export.csljson import CslJsonOptions, to_csl_json
+    from .models import (
+        Citation,
+        Diagnostic,
+        Event,
+        Failure,
+        Match,
+        Organization,
+        Pages,
+        ParseResult,
+        Person,
+        PubDate,
+        Span,
+    )
+    from .pipeline import CitationStream, parse
+    from .read import decode

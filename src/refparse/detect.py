@@ -23,12 +23,11 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .cards import parse_cards
 from .errors import InputError, OptionError
 from .models import ParseResult
 from .pipeline import parse as parse_linebroken
 from .read import iter_lines
-from .split import split_document
+from .split import DocumentStream
 
 #: How many card landmarks make a text a card file.
 CARD_MIN_LANDMARKS = 2
@@ -63,8 +62,13 @@ def looks_like_linebroken(text: str) -> bool:
     Returns:
         True when the splitter finds at least one reference with some text.
     """
-    document = split_document(list(iter_lines(text)))
-    return any(block.lines for block in document.blocks)
+    return any(block.lines for block in DocumentStream(iter_lines(text)))
+
+
+def _parse_cards(text: str) -> ParseResult:
+    from .cards import parse_cards  # imported on use: name splitting loads nameparser
+
+    return parse_cards(text)
 
 
 class InputFormat(NamedTuple):
@@ -77,7 +81,7 @@ class InputFormat(NamedTuple):
 
 #: Known formats, in the order detection tries them (most specific first).
 FORMATS: tuple[InputFormat, ...] = (
-    InputFormat("card", looks_like_card, parse_cards),
+    InputFormat("card", looks_like_card, _parse_cards),
     InputFormat("linebroken", looks_like_linebroken, parse_linebroken),
 )
 
