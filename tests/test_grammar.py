@@ -147,6 +147,30 @@ VALID = [
         id="month-word-surnames",
     ),
     pytest.param(
+        "Brunoud | G | , | Mirabet V | , | Burrow | AH | , et al | . | A novel sensor to map auxin | . | Nature | . "
+        "| 2012 | ; | 482 | : | 103 | - | 6 | .",
+        {"authors": ["Brunoud G", "Mirabet V", "Burrow AH"], "et_al": True},
+        id="glued-initials-without-particle",
+    ),
+    pytest.param(
+        "Liu | Xun | , | Wu | Xiaoming | ( | 2010 | ) | Application of radial basis function networks | . | ICCASM "
+        "| 15 | : | 332 | – | 5 | .",
+        {"authors": ["Liu Xun", "Wu Xiaoming"], "year": 2010, "volume": "15"},
+        id="full-given-names",
+    ),
+    pytest.param(
+        "Pettijohn | TF | II | , | Tesser | ( | 2003 | ) | History and facial features | . | North Am J Psychol | 5 "
+        "| : | 335 | – | 345 | .",
+        {"authors": ["Pettijohn TF", "Tesser"], "pages": ("335", "345")},
+        id="bare-surname-closing-the-list",
+    ),
+    pytest.param(
+        "Genomes Project Consortium | , | Abecasis | GR | , | Auton | A | , et al | . | An integrated map of genetic "
+        "variation | . | Nature | . | 2012 | ; | 491 | ( | 7422 | ): | 56 | – | 65 | .",
+        {"authors": ["Genomes Project Consortium", "Abecasis GR", "Auton A"], "issue": "7422"},
+        id="organization-then-people",
+    ),
+    pytest.param(
         "Kumari | S | . | T cell antigen receptor activation | . | Biochimica Et Biophysica Acta | . | 2014 | ; "
         "| 1838 | : | 546 | - | 556 | .",
         {"year": 2014, "volume": "1838", "pages": ("546", "556")},

@@ -68,9 +68,15 @@ def test_long_text_is_a_phrase_not_a_surname() -> None:
     assert _types("de Ruyter van Steveninck") == ["TEXT"]
 
 
-def test_surname_glued_to_initials_after_a_particle() -> None:
+def test_surname_glued_to_initials() -> None:
     assert _types("van der", "Sluis IM", ",") == ["PARTICLE", "GLUED", "COMMA"]
-    assert _types("Sluis IM") == ["TEXT"]  # no particle before: an ordinary surname line
+    assert _types("Mirabet V", ",", "Burrow", "AH") == ["GLUED", "COMMA", "TEXT", "INIT"]
+    assert _types(".", "Proc R Soc B") == ["DOT", "TEXT"]  # a journal: not where a name starts, 4 words
+
+
+def test_ed_followed_by_initials_is_a_surname() -> None:
+    assert _types("Ed", "L", ",", "Nomi", "H") == ["TEXT", "INIT", "COMMA", "TEXT", "INIT"]
+    assert _types(",", "editors", ".") == ["COMMA", "EDS", "DOT"]
 
 
 def test_mixed_case_initials_only_right_after_a_surname() -> None:

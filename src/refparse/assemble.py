@@ -70,7 +70,7 @@ def names_spec(parts: tuple[Part, ...] | list[Part]) -> tuple[tuple[Any, ...], .
     for p in parts:
         v = p.value
         if p.kind == "person" and "glued" in v:
-            out.append(("glued", v["particle"], v["glued"]))
+            out.append(("glued", v["particle"], v["glued"], v.get("suffix")))
         elif p.kind == "person":
             out.append(("person", v["family"], v["given"], v["particle"], v["suffix"]))
         elif p.kind == "organization" and v is not None:

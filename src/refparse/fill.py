@@ -64,7 +64,7 @@ def names(vals: list[str], field: str, spec: tuple[tuple[Any, ...], ...]) -> Fie
             out.append(person(vals[family], _v(vals, given), _v(vals, particle), _v(vals, suffix)))
         elif entry[0] == "glued":
             family, given = nz.split_glued(vals[entry[2]])
-            out.append(person(family, given, _v(vals, entry[1])))
+            out.append(person(family, given, _v(vals, entry[1]), _v(vals, entry[3])))
         else:
             out.append({"kind": "organization", "name": vals[entry[1]]})
     return {field: tuple(out)}

@@ -98,9 +98,28 @@ class PartsTransformer(Transformer[Tok, Any]):
         return Part("person", value, _at(c))
 
     def person_glued(self, c: list[Any]) -> Part:
-        return Part("person", {"particle": _first(c, "PARTICLE"), "glued": _first(c, "GLUED")}, _at(c))
+        value = {"particle": _first(c, "PARTICLE"), "glued": _first(c, "GLUED"), "suffix": None}
+        return Part("person", value, _at(c))
 
     given_name = person
+
+    def glued_person(self, c: list[Any]) -> Part:
+        sfx = _parts(c, "suffix")
+        value = {"particle": None, "glued": _first(c, "GLUED"), "suffix": sfx[0].value if sfx else None}
+        return Part("person", value, _at(c))
+
+    def full_given_person(self, c: list[Any]) -> Part:
+        texts = _indices(c, "TEXT")
+        sfx = _parts(c, "suffix")
+        value = {"family": texts[0], "given": texts[1], "particle": None, "suffix": sfx[0].value if sfx else None}
+        return Part("person", value, _at(c))
+
+    def bare_person(self, c: list[Any]) -> Part:
+        return Part("person", {"family": c[0].index, "given": None, "particle": None, "suffix": None}, _at(c))
+
+    def org_then_people(self, c: list[Any]) -> Part:
+        org = Part("organization", c[0].index, _at(c))
+        return Part("name_list", (org, *(p for p in c if isinstance(p, Part))), _at(c))
 
     def organization(self, c: list[Any]) -> Part:
         return Part("organization", _first(c, "TEXT", "INIT", "PHRASE"), _at(c))
@@ -119,10 +138,11 @@ class PartsTransformer(Transformer[Tok, Any]):
         return Part("etal", True, _at(c))
 
     def contributors(self, c: list[Any]) -> Part:
+        flat = [q for p in c if isinstance(p, Part) for q in (p.value if p.kind == "name_list" else (p,))]
         names = tuple(
             Part("organization", p.value, p.at) if p.kind == "organization_etal" else p
-            for p in c
-            if isinstance(p, Part) and p.kind in ("person", "organization", "organization_etal")
+            for p in flat
+            if p.kind in ("person", "organization", "organization_etal")
         )
         et_al = bool(_parts(c, "etal") or _parts(c, "organization_etal"))
         return Part("contributors", {"names": names, "et_al": et_al}, _at(c))
@@ -142,7 +162,7 @@ class PartsTransformer(Transformer[Tok, Any]):
 
     # ---------------------------------------------------------------- what
     def title(self, c: list[Any]) -> Part:
-        return Part("title", _first(c, "TEXT", "PHRASE"), _at(c))
+        return Part("title", _first(c, "TEXT", "PHRASE", "GLUED"), _at(c))
 
     def segment(self, c: list[Any]) -> Part:
         return Part("segment", c[0].index, _at(c))

@@ -229,8 +229,13 @@ def classify(text: str) -> _Kinds:
 # A line that could be a surname: at most four name-like words ("de Ruyter
 # van Steveninck", "O'Connor", "Nik-Zainal"). Any other text is a PHRASE —
 # a title, a journal, a book, a publisher — and can never start a person.
-_NAMEISH = re.compile(r"[^\W\d_][^\W\d_'\u2019.-]*(?:[ '\u2019.-]+[^\W\d_][^\W\d_'\u2019.-]*){0,3}\.?")
+_NAMEISH = re.compile(
+    r"[^\W\d_][^\W\d_'\u2019.\u2010\u2011-]*(?:[ '\u2019.\u2010\u2011-]+[^\W\d_][^\W\d_'\u2019.\u2010\u2011-]*){0,3}\.?"
+)
 _GLUED = re.compile(rf"[^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)* [{_UP}]{{1,3}}")
+# Without a particle before it, a glued name has at most two words: "Mirabet V",
+# "Jacobs WR" ("Proc R Soc B" is a journal, not a name).
+_GLUED_ALONE = re.compile(rf"[{_UP}][\w'\u2019-]*(?: [{_UP}][\w'\u2019-]*)? [{_UP}]{{1,3}}")
 
 
 class Tok:
@@ -297,6 +302,8 @@ def tokens(lines: Iterable[Line]) -> Tokens:
       (``Fodor`` / ``Aa``) are initials, not a second surname; so are ``II``,
       ``III``, ``IV`` there (a suffix follows initials, not a bare surname);
     * a line "DOI" is a label when a DOI follows it, else initials;
+    * a name line with initials glued on ("Mirabet V") where a name starts
+      is ``GLUED``; "Ed" followed by initials is the surname Ed;
     * text that cannot be a surname is a ``PHRASE`` (decided in :func:`classify`).
 
     Args:
@@ -334,6 +341,12 @@ def tokens(lines: Iterable[Line]) -> Tokens:
                     continue
             if kind == "TEXT" and types and types[-1] == "PARTICLE" and _GLUED.fullmatch(value):
                 kind = "GLUED"
+            elif kind == "TEXT" and _GLUED_ALONE.fullmatch(value) and (not types or types[-1] in _NAME_SEPARATORS):
+                kind = "GLUED"
+            elif kind == "INIT" and types and types[-1] == "EDS" and values[-1].rstrip(".") == "Ed" and (
+                len(types) == 1 or types[-2] in _NAME_SEPARATORS
+            ):
+                types[-1] = "TEXT"  # "Ed" / "L": the surname Ed, not "editor"
             elif kind == "DOI" and types and types[-1] == "INIT" and values[-1] == "DOI":
                 types[-1] = "DOIKW"  # "DOI" is a label only when a DOI follows; else initials
             types.append(kind)
