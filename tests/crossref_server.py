@@ -34,10 +34,7 @@ WORKS_PARAMS = frozenset(
 )
 #: Elements the real API lets ``select`` name (the ones a matcher may need).
 SELECTABLE = frozenset(
-    "DOI type title subtitle original-title short-title author editor container-title short-container-title "
-    "issued published-print published-online published volume issue page article-number update-to updated-by "
-    "relation score publisher ISSN ISBN URL member prefix abstract created deposited indexed subject "
-    "reference-count is-referenced-by-count link license funder alternative-id".split()
+    ["DOI", "type", "title", "subtitle", "original-title", "short-title", "author", "editor", "container-title", "short-container-title", "issued", "published-print", "published-online", "published", "volume", "issue", "page", "article-number", "update-to", "updated-by", "relation", "score", "publisher", "ISSN", "ISBN", "URL", "member", "prefix", "abstract", "created", "deposited", "indexed", "subject", "reference-count", "is-referenced-by-count", "link", "license", "funder", "alternative-id"]
 )
 _WORD = re.compile(r"[0-9a-z]+")
 
@@ -166,15 +163,20 @@ class CrossrefStub:
     Use as a context manager; ``url`` is the base URL to give the client.
 
     Args:
-        records: Crossref work records (``DOI``, ``type``, ``title`` …).
+        records: Crossref work records (``DOI``, ``type``, ``title`` …), or an
+            index built from them (to share one between servers).
         faults: what to do wrong (nothing by default).
     """
 
-    def __init__(self, records: Iterable[dict[str, Any]], faults: Faults | None = None) -> None:
-        self.index = SearchIndex(records)
+    def __init__(
+        self, records: Iterable[dict[str, Any]] | SearchIndex, faults: Faults | None = None
+    ) -> None:
+        self.index = records if isinstance(records, SearchIndex) else SearchIndex(records)
         self.by_doi = {r["DOI"].lower(): r for r in self.index.records}
         self.faults = faults or Faults()
         self.log: list[Logged] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._attempts: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -189,7 +191,7 @@ class CrossrefStub:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # one answer is two writes; no 40 ms ACK waits
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 stub._handle(self)
 
             def log_message(self, *args: Any) -> None:
@@ -197,7 +199,7 @@ class CrossrefStub:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self.url
 
@@ -233,6 +235,7 @@ class CrossrefStub:
         with self._lock:
             self.log.clear()
             self._attempts.clear()
+            self.max_in_flight = 0
             if faults is not None:
                 self.faults = faults
 
@@ -264,6 +267,16 @@ class CrossrefStub:
         self._send(h, status, body, "application/json;charset=utf-8", {})
 
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            self._answer(h)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, h: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(h.path)
         params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         path = unquote(parts.path)

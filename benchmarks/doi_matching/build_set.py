@@ -11,8 +11,13 @@ For every reference of ``shared/gold/dev``:
   the printed abbreviation, markup and case in titles, subtitles split off,
   expanded page ranges, authors beyond "et al", online-first dates a year
   before the print year, missing fields;
-* about one in ten of those records is **withheld**: the right answer is then
-  "no DOI", and the server holds only look-alikes;
+* a work cited by several articles, or cited once with and once without its
+  DOI, has one record and one expected DOI (matched on title and year); a DOI
+  the gold gives to two different titles (a publisher's error) is left out of
+  the scoring (``excluded``);
+* about one work in ten is **withheld**: the right answer is then "no DOI",
+  and the server holds only look-alikes (``--withhold 1`` withholds all of
+  them: the adversarial set, where every DOI added is wrong);
 * **distractors** are added around references: same-title corrections,
   errata and retractions (with and without ``update-to``), replies and
   comments, same-title letters by other authors, reprints in another year,
@@ -21,7 +26,10 @@ For every reference of ``shared/gold/dev``:
 
 Output (gzip JSON Lines, deterministic): ``records.jsonl.gz`` (what the server
 holds) and ``cases.jsonl.gz`` (one line per citation: case, number, expected
-DOI or null, how it was built, the citation). Re-run after parser changes::
+DOI or null, status ``held``/``withheld``/``no-doi``/``excluded``, the
+distractor kinds added, the citation). The citations are stored, not
+re-parsed at test time, so parser work elsewhere does not move the figures
+until the set is rebuilt. Re-run after parser changes::
 
     python benchmarks/doi_matching/build_set.py --gold ../shared/gold/dev
 """
@@ -33,6 +41,7 @@ import gzip
 import json
 import random
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,8 +101,32 @@ def _title_case(title: str) -> str:
     return " ".join(w[:1].upper() + w[1:] if len(w) > 3 else w for w in title.split())
 
 
+ACCENTS = {"a": "á", "e": "é", "o": "ö", "u": "ü", "c": "ç", "n": "ñ"}
+SPELLING = [("our", "or"), ("ise", "ize"), ("yse", "yze"), ("ae", "e"), ("-", " "), ("tumor", "tumour")]
+
+
+def _vary_name(rng: random.Random, family: str) -> str:
+    """A family name as another database spells it: accents, case, particles, compounds."""
+    r = rng.random()
+    if r < 0.3:
+        i = next((i for i, ch in enumerate(family) if ch in ACCENTS), None)
+        return family if i is None else family[:i] + ACCENTS[family[i]] + family[i + 1:]
+    if r < 0.5:
+        return family.upper()
+    if r < 0.7 and "-" in family:
+        return family.replace("-", " ")
+    if r < 0.85:
+        return "van " + family if " " not in family else family
+    return family + "-" + rng.choice(FAMILY_NAMES)
+
+
 def _vary_title(rng: random.Random, title: str) -> dict[str, Any]:
     r = rng.random()
+    if r < 0.04:
+        for a, b in SPELLING:
+            if a in title:
+                return {"title": [title.replace(a, b, 1)]}
+
     if r < 0.08:
         return {"title": [_title_case(title)]}
     if r < 0.14:
@@ -123,6 +156,8 @@ def true_record(rng: random.Random, ref: dict[str, Any]) -> dict[str, Any]:
         authors.insert(0, {"name": ref["collab"].split("; ")[0], "sequence": "first", "affiliation": []})
     if ref["et_al"] or len(authors) in (3, 6):
         authors += [_author(rng.choice(FAMILY_NAMES), rng.choice(FIRST_NAMES), False) for _ in range(rng.randint(1, 6))]
+    if authors and "family" in authors[0] and rng.random() < 0.05:
+        authors[0] = {**authors[0], "family": _vary_name(rng, authors[0]["family"])}
     if rng.random() >= 0.03:
         rec["author"] = authors
     if ref["container_title"]:
@@ -139,6 +174,11 @@ def true_record(rng: random.Random, ref: dict[str, Any]) -> dict[str, Any]:
         rec["volume"] = ref["volume"]
     if ref["issue"]:
         rec["issue"] = ref["issue"]
+    if rng.random() < 0.02:  # a deposit whose only date is a year off, with no online/print detail
+        rec.pop("published-online", None)
+        rec["published-print"] = rec["issued"] = _date(year + rng.choice((-1, 1)))
+    if rng.random() < 0.05:  # deposited before pagination
+        return rec
     if ref["first_page"]:
         last = ref["last_page"]
         if last and len(last) < len(ref["first_page"]):
@@ -231,11 +271,46 @@ def _stripped(citation: refparse.Citation) -> dict[str, Any]:
     return data
 
 
-def build(gold: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Records the server holds and the cases to look up, from a gold folder."""
+def _work_key(ref: dict[str, Any]) -> tuple[str, str]:
+    return " ".join(re.findall(r"[0-9a-z]+", (ref["title"] or "").lower())), (ref["year"] or "")[:4]
+
+
+def _dois(golds: list[dict[str, Any]]) -> tuple[dict[str, str], set[str]]:
+    """Which DOI each work has, and the DOIs the gold gives to two different works.
+
+    Why: a work cited by several articles must have one record (and one
+    expected DOI) however often it is cited, with or without its DOI; and a
+    DOI printed for two different titles is a publisher's error, so its
+    references are left out of the scoring rather than guessed.
+    """
+    titles: dict[str, set[str]] = {}
+    for g in golds:
+        for r in g["references"]:
+            if r["doi"] and r["title"]:
+                titles.setdefault(r["doi"].lower(), set()).add(_work_key(r)[0])
+    bad = {d for d, t in titles.items() if len(t) > 1}
+    by_work = {}
+    for g in golds:
+        for r in g["references"]:
+            if r["doi"] and r["title"] and r["doi"].lower() not in bad:
+                by_work.setdefault(_work_key(r), r["doi"].lower())
+    return by_work, bad
+
+
+def build(gold: Path, withhold: float = WITHHOLD) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Records the server holds and the cases to look up, from a gold folder.
+
+    Args:
+        gold: the gold folder (``NAME.txt`` + ``NAME.json`` per article).
+        withhold: the share of works whose record the server does not hold
+            (``1.0`` gives the adversarial set: only look-alikes are held).
+    """
     golds = [json.loads(p.read_text()) for p in sorted(gold.glob("*.json")) if p.name != "MANIFEST.json"]
     pool = sorted({w for g in golds for r in g["references"] for w in (r["title"] or "").split() if len(w) > 4 and w.isalpha()})
     journals = sorted({expand_container(r["container_title"]) for g in golds for r in g["references"] if r["container_title"]})
+    by_work, bad = _dois(golds)
+    withheld = {d for d in set(by_work.values()) if random.Random(d).random() < withhold}
+    made: set[str] = set()
     records: list[dict[str, Any]] = []
     cases: list[dict[str, Any]] = []
     n = 0
@@ -247,18 +322,25 @@ def build(gold: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             if citation is None:
                 continue
             rng = random.Random(f"{g['id']}:{ref['number']}")
+            doi = by_work.get(_work_key(ref)) if ref["title"] else None
             expected, status, kinds = None, "no-doi", []
-            if ref["doi"] and ref["title"]:
-                base = true_record(rng, ref)
-                if rng.random() < WITHHOLD:
-                    status = "withheld"
+            if ref["doi"] and ref["doi"].lower() in bad:
+                status = "excluded"
+            elif doi and doi in withheld:
+                status = "withheld"
+                if doi not in made:
+                    made.add(doi)
+                    base = true_record(rng, {**ref, "doi": doi})
                     kinds = rng.sample(HARD, 2)
-                else:
-                    status, expected = "held", ref["doi"]
+            elif doi:
+                status, expected = "held", doi
+                if doi not in made:
+                    made.add(doi)
+                    base = true_record(rng, {**ref, "doi": doi})
                     records.append(base)
                     kinds = [k for k, p in HELD_DISTRACTORS.items() if rng.random() < p]
             elif ref["title"] and ref["type"] == "journal" and rng.random() < 0.10:
-                base = {**true_record(rng, {**ref, "doi": f"10.5555/loopback.base.{g['id']}.{ref['number']}"})}
+                base = true_record(rng, {**ref, "doi": f"10.5555/loopback.base.{g['id']}.{ref['number']}"})
                 kinds = [rng.choice(HARD)]
             for kind in kinds:
                 n += 1
@@ -286,13 +368,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="the gold folder (default ../shared/gold/dev)")
     ap.add_argument("--out", type=Path, default=HERE, help="output folder (default: this script's)")
+    ap.add_argument("--withhold", type=float, default=WITHHOLD, help=f"share of records withheld (default {WITHHOLD})")
     args = ap.parse_args()
-    records, cases = build(args.gold)
+    records, cases = build(args.gold, args.withhold)
+    args.out.mkdir(parents=True, exist_ok=True)
     _write(args.out / "records.jsonl.gz", records)
     _write(args.out / "cases.jsonl.gz", cases)
-    held = sum(c["status"] == "held" for c in cases)
-    print(f"{len(records)} records, {len(cases)} citations: {held} held, "
-          f"{sum(c['status'] == 'withheld' for c in cases)} withheld, {sum(c['status'] == 'no-doi' for c in cases)} without DOI")
+    counts = Counter(c["status"] for c in cases)
+    print(f"{len(records)} records, {len(cases)} citations: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
 
 
 if __name__ == "__main__":

@@ -30,11 +30,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1] / "tests"))
 
-from build_set import read_jsonl  # noqa: E402
-from crossref_server import CrossrefStub  # noqa: E402
+from build_set import read_jsonl
+from crossref_server import CrossrefStub
 
-from refparse import Citation  # noqa: E402
-from refparse.enrich import EnrichOptions, enrich  # noqa: E402
+from refparse import Citation
+from refparse.enrich import EnrichOptions, enrich
 
 PRECISION_TARGET = 0.995
 RECALL_TARGET = 0.95
@@ -73,10 +73,10 @@ class Report:
         )
 
 
-def load(every: int = 1, offset: int = 0) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def load(every: int = 1, offset: int = 0, data: Path = HERE) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The server's records and the cases of every ``every``-th article (starting at ``offset``)."""
-    records = list(read_jsonl(HERE / "records.jsonl.gz"))
-    cases = list(read_jsonl(HERE / "cases.jsonl.gz"))
+    records = list(read_jsonl(data / "records.jsonl.gz"))
+    cases = list(read_jsonl(data / "cases.jsonl.gz"))
     names = sorted({c["case"] for c in cases})
     keep = set(names[offset::every])
     return records, [c for c in cases if c["case"] in keep]
@@ -86,8 +86,10 @@ def score(cases: Iterable[dict[str, Any]], citations: Iterable[Citation]) -> Rep
     """Compare enriched citations with the expected DOIs."""
     report = Report()
     for case, cit in zip(cases, citations, strict=True):
-        report.citations += 1
         report.statuses[case["status"]] += 1
+        if case["status"] == "excluded":  # the gold gives its DOI to two different works
+            continue
+        report.citations += 1
         expected = (case["expected"] or "").lower() or None
         got = (cit.doi or "").lower() or None
         label = f"{case['case']} #{case['number']} [{case['status']}; {','.join(case['distractors'])}]"
@@ -123,10 +125,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="DOI matching precision/recall on the loopback set")
     ap.add_argument("--every", type=int, default=1, help="use one article in EVERY (default: all)")
     ap.add_argument("--offset", type=int, default=0)
+    ap.add_argument("--data", type=Path, default=HERE, help="folder with records/cases (default: this script's)")
     ap.add_argument("--rows", type=int, default=5)
     ap.add_argument("--show", type=int, default=40, help="errors to list")
     args = ap.parse_args()
-    records, cases = load(args.every, args.offset)
+    records, cases = load(args.every, args.offset, args.data)
     report, _ = run(records, cases, rows=args.rows)
     print(report.summary())
     print(f"records held by the server: {len(records)}; cases by status: {dict(report.statuses)}")

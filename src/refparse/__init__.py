@@ -46,6 +46,20 @@ _EXPORTS = {
     "parse_any": "refparse.detect",
     "CslJsonOptions": "refparse.export.csljson",
     "to_csl_json": "refparse.export.csljson",
+    "FORMATS": "refparse.export",
+    "export": "refparse.export",
+    "BibtexOptions": "refparse.export.bibtex",
+    "to_bibtex": "refparse.export.bibtex",
+    "RisOptions": "refparse.export.ris",
+    "to_ris": "refparse.export.ris",
+    "JsonlOptions": "refparse.export.jsonl",
+    "to_jsonl": "refparse.export.jsonl",
+    "TextOptions": "refparse.export.text",
+    "to_text": "refparse.export.text",
+    # Crossref (imports requests on first use). The function is
+    # refparse.enrich.enrich: the subpackage owns the name "enrich".
+    "EnrichOptions": "refparse.enrich",
+    "verify": "refparse.enrich",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -77,7 +91,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ParseError,
         RefparseError,
     )
+    from .enrich import EnrichOptions, verify
+    from .export import FORMATS, export
+    from .export.bibtex import BibtexOptions, to_bibtex
     from .export.csljson import CslJsonOptions, to_csl_json
+    from .export.jsonl import JsonlOptions, to_jsonl
+    from .export.ris import RisOptions, to_ris
+    from .export.text import TextOptions, to_text
     from .models import (
         Citation,
         Diagnostic,

@@ -17,22 +17,22 @@ from .normalize import doi as normalize_doi
 from .normalize import nfc
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
 def unmarkdown(text: str) -> str:
     r"""Plain text of a markdown line: escapes resolved, strong markers removed.
 
-    Emphasis with single ``*`` is kept, because in article titles it is as
-    likely to be a literal asterisk as italics.
+    Emphasis with single ``*`` or ``_`` is kept, because in article titles
+    it is as likely to be literal (``p*``, ``__init__``) as markup.
 
     Args:
         text: one line's text, block markers already removed.
 
     Returns:
-        NFC text with ``\\*`` → ``*`` and ``**x**`` → ``x``.
+        NFC text with ``\*`` → ``*`` and ``**x**`` → ``x``.
     """
-    text = _STRONG.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _STRONG.sub(r"\1", text)
     return nfc(_ESCAPE.sub(r"\1", text))
 
 

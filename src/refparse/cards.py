@@ -341,7 +341,9 @@ class _Builder:
         self.sections()
         self.footer()
         lines = self.parts.lines()
-        malformed = any(w.code in MALFORMED for w in self.warnings)
+        # Why it is malformed first: a caller showing one reason shows that one.
+        warnings = sorted(self.warnings, key=lambda w: w.code not in MALFORMED)
+        malformed = bool(warnings) and warnings[0].code in MALFORMED
         return Citation.model_validate(
             {
                 **self.fields,
@@ -349,7 +351,7 @@ class _Builder:
                 "raw": _raw(lines),
                 "span": {"start": lines[0].line, "end": lines[-1].line} if lines else None,
                 "status": "recovered" if malformed else "parsed",
-                "warnings": tuple(self.warnings),
+                "warnings": tuple(warnings),
             }
         )
 

@@ -8,13 +8,14 @@ Public verbs::
 
 from .http import CrossrefClient, NotCachedError
 from .options import EnrichOptions, parse_expire
-from .stage import build_query, enrich, verify
+from .stage import Enricher, build_query, enrich, verify
 from .validate import Assessment, assess, choose
 
 __all__ = [
     "Assessment",
     "CrossrefClient",
     "EnrichOptions",
+    "Enricher",
     "NotCachedError",
     "assess",
     "build_query",

@@ -28,11 +28,12 @@ Work = dict[str, Any]
 
 _TAG = re.compile(r"<[^>]+>")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_SUBTITLE = re.compile(r"\s*[:.?]\s+")
 _ROMAN = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)$")
 STOPWORDS = frozenset(
-    "a an and the of in on for to with by from at as or its is are be into via de la le et der die und".split()
+    ["a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "by", "from", "at", "as", "or", "its", "is", "are", "be", "into", "via", "de", "la", "le", "et", "der", "die", "und"]
 )
-PARTICLES = frozenset("van von der den de del della di da das dos du la le ter ten zu al el d l".split())
+PARTICLES = frozenset(["van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "ter", "ten", "zu", "al", "el", "d", "l"])
 
 
 def fold(text: str | None) -> str:
@@ -76,7 +77,7 @@ def substitution(cited: str, candidate: str) -> bool:
     only_a, only_b = a - b, b - a
     if not only_a or not only_b:
         return False
-    return not all(max(fuzz.ratio(x, y) for y in only_b) >= 75 for x in only_a)
+    return not all(max(fuzz.ratio(x, y) for y in only_b) >= 80 for x in only_a)
 
 
 def compare_title(cited: str | None, variants: Sequence[str]) -> tuple[Verdict, float, str]:
@@ -84,8 +85,9 @@ def compare_title(cited: str | None, variants: Sequence[str]) -> tuple[Verdict, 
 
     Returns:
         ``(verdict, similarity 0..1, grade)`` where grade is ``exact``,
-        ``close`` (≥ 0.93, no word substituted), ``fuzzy`` (≥ 0.85) or ``low``;
-        the verdict is ``agree`` for exact/close, ``near`` for fuzzy.
+        ``close`` (≥ 0.93, no word substituted), ``main-title`` (the record
+        lacks the printed subtitle), ``fuzzy`` (≥ 0.85) or ``low``; the
+        verdict is ``agree`` for exact/close, ``near`` for main-title/fuzzy.
     """
     a = fold(cited)
     if not a or not variants:
@@ -99,6 +101,10 @@ def compare_title(cited: str | None, variants: Sequence[str]) -> tuple[Verdict, 
         return "agree", 1.0, "exact"
     if best >= 0.93 and not substitution(a, best_v):
         return "agree", best, "close"
+    main = fold(_SUBTITLE.split(cited or "", maxsplit=1)[0])
+    if main != a and main in variants and len(_significant(main.split())) >= 4:
+        # The record holds the main title only; the reference printed "Title: subtitle".
+        return "near", best, "main-title"
     if best >= 0.85:
         return "near", best, "fuzzy"
     return "conflict", best, "low"
@@ -117,7 +123,8 @@ def _same_family(a: str, b: str) -> bool:
         return False
     if a == b or a.replace(" ", "") == b.replace(" ", ""):
         return True
-    if len(a) >= 4 and (set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split())):
+    # One part of a compound name ("Garcia" / "Garcia Lopez", "Wu" / "Wu-Tanaka"): whole words only.
+    if set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()):
         return True
     return len(a) >= 5 and fuzz.ratio(a, b) >= 88
 
@@ -154,6 +161,9 @@ def compare_first_author(cited: Any, authors: Sequence[Work]) -> Verdict:
     # Some deposits put the whole name in ``family`` or swap the parts.
     if any(_same_family(family, core_family(a.get("given"))) for a in people[:1]):
         return "agree"
+    if authors[0].get("name") and not authors[0].get("family"):
+        # A consortium deposited first: the printed person may be anywhere after it.
+        return "absent"
     return "conflict"
 
 
@@ -175,8 +185,8 @@ def compare_year(cited: int | None, item: Work) -> Verdict:
     if cited is None:
         return "absent"
     pr, on = _years(item, "published-print"), _years(item, "published-online")
-    issued, published = _years(item, "issued"), _years(item, "published")
-    known = {y for y in (pr, on, issued, published) if y}
+    issued, published, posted = _years(item, "issued"), _years(item, "published"), _years(item, "posted")
+    known = {y for y in (pr, on, issued, published, posted) if y}
     if not known:
         return "absent"
     if cited in known:
@@ -195,9 +205,13 @@ def _number_key(text: str | None) -> str:
 
 
 def compare_volume(cited: str | None, volume: str | None) -> Verdict:
-    """Compare volumes: equal, or the same leading number (``12`` vs ``12 Suppl 1``)."""
+    """Compare volumes: equal, or the same leading number (``12`` vs ``12 Suppl 1``).
+
+    A cited "volume" of six digits or more is no volume (a PubMed id or an
+    article number the parser took for one), so it is not held against a candidate.
+    """
     a, b = fold(cited), fold(volume)
-    if not a or not b:
+    if not a or not b or (a.isdigit() and len(a) >= 6):
         return "absent"
     if a.replace(" ", "") == b.replace(" ", "") or a.split()[0] == b.split()[0]:
         return "agree"
@@ -224,11 +238,19 @@ def compare_page(cited: str | None, item: Work) -> Verdict:
     return "conflict"
 
 
+def _shortens(word: str, full: str) -> bool:
+    """``natl`` shortens ``national``: same first letter, letters in order."""
+    if not word or not full or word[0] != full[0]:
+        return False
+    rest = iter(full[1:])
+    return all(ch in rest for ch in word[1:])
+
+
 def _abbreviates(short: list[str], full: list[str]) -> bool:
-    """True when each word of ``short`` is a prefix of successive words of ``full``."""
+    """True when the words of ``short`` shorten successive words of ``full`` (ISO 4 style)."""
     j, hits = 0, 0
     for w in short:
-        while j < len(full) and not full[j].startswith(w):
+        while j < len(full) and not _shortens(w, full[j]):
             j += 1
         if j == len(full):
             break

@@ -98,9 +98,10 @@ def _ok_message(response: requests.Response) -> dict[str, Any] | None:
         body = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(body, dict) or body.get("status") != "ok" or not isinstance(body.get("message"), dict):
+    if not isinstance(body, dict) or body.get("status") != "ok":
         return None
-    return body["message"]
+    message = body.get("message")
+    return message if isinstance(message, dict) else None
 
 
 def _cacheable(response: requests.Response) -> bool:
@@ -142,6 +143,7 @@ class CrossrefClient:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._cached = not options.no_cache
+        self._blocked_until = 0.0
         self.session = self._make_session()
 
     def _make_session(self) -> requests.Session:
@@ -150,7 +152,8 @@ class CrossrefClient:
         if opts.no_cache:
             session = requests.Session()
         else:
-            from requests_cache import CachedSession, SQLiteCache
+            from requests_cache import CachedSession
+            from requests_cache.backends.sqlite import SQLiteCache
             from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 
             path = opts.resolved_cache_path
@@ -234,6 +237,9 @@ class CrossrefClient:
 
     def _fetch(self, url: str, params: dict[str, str], shown: str) -> dict[str, Any] | None:
         opts = self.options
+        blocked = self._blocked_until - time.monotonic()
+        if blocked > 0:
+            raise EnrichError(f"Crossref asked to wait {blocked:.0f} s more; not asked", status=429, url=shown)
         problem, status = "no answer", None
         for attempt in range(opts.max_retries + 1):
             if attempt:
@@ -247,6 +253,8 @@ class CrossrefClient:
                     response, problem, status = None, f"no answer within {opts.timeout:g} s", None
                 except requests.RequestException as e:
                     response, problem, status = None, f"connection failed ({type(e).__name__})", None
+                except sqlite3.Error as e:
+                    raise CacheError(f"the cache is unusable: {e}") from e
             if response is not None:
                 self.limiter.update(response.headers)
                 status = response.status_code
@@ -260,6 +268,12 @@ class CrossrefClient:
                 elif status in RETRY_STATUSES:
                     problem = f"HTTP {status}"
                     wait = retry_after_seconds(response.headers.get("Retry-After"))
+                    if wait is not None and wait > opts.max_retry_wait:
+                        # Longer than we are willing to wait: every lookup fails fast until then,
+                        # instead of all threads sleeping on the limiter.
+                        with self._lock:
+                            self._blocked_until = max(self._blocked_until, time.monotonic() + wait)
+                        raise EnrichError(f"Crossref asked to wait {wait:g} s (HTTP {status})", status=status, url=shown)
                     if wait is not None:
                         self.limiter.pause(wait)
                 else:
@@ -268,8 +282,5 @@ class CrossrefClient:
                 break
             if wait is None:
                 wait = opts.backoff * (2**attempt)
-            if wait > opts.max_retry_wait:
-                problem += f", asked to wait {wait:g} s"
-                break
-            self._sleep(wait)
+            self._sleep(min(wait, opts.max_retry_wait))
         raise EnrichError(f"Crossref failed: {problem} after {attempt + 1} attempt(s)", status=status, url=shown)

@@ -24,7 +24,7 @@ ENV_MAILTO = "REFPARSE_MAILTO"
 #: balance between politeness and freshness for ``verify``.
 DEFAULT_EXPIRE = timedelta(days=30)
 
-_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d|w)?", re.I)
+_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d|w)?", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 

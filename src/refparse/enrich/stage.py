@@ -16,11 +16,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import quote
 
 from ..errors import CacheError, EnrichError
 from ..models import Citation, Diagnostic, Match, Organization
-from .fields import compare_first_author, compare_page, compare_title, compare_volume, compare_year, title_variants
+from .fields import (
+    Work,
+    compare_first_author,
+    compare_page,
+    compare_title,
+    compare_volume,
+    compare_year,
+    title_variants,
+)
 from .http import CrossrefClient, NotCachedError
 from .options import EnrichOptions
 from .validate import choose, first_page_of, gate
@@ -111,12 +121,14 @@ def _run(
     try:
         todo = [i for i, c in enumerate(citations) if wanted(c)]
         out = list(citations)
-        with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="refparse-crossref") as pool:
-            futures = {
-                i: pool.submit(_guarded, cl, breaker, citations[i], lambda c=citations[i]: lookup(cl, c)) for i in todo
-            }
+        pool = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="refparse-crossref")
+        try:
+            futures = {i: pool.submit(_guarded, cl, breaker, citations[i], partial(lookup, cl, citations[i])) for i in todo}
             for i, future in futures.items():
                 out[i] = future.result()
+        finally:
+            # On a CacheError (or Ctrl-C) the lookups not yet started are dropped, not run.
+            pool.shutdown(wait=True, cancel_futures=True)
         return out
     finally:
         if own:
@@ -166,22 +178,22 @@ def enrich(
     return _run(list(citations), needs_lookup, _search, opts, client)
 
 
-def _disagreements(citation: Citation, item: dict[str, object]) -> list[str]:
+def _disagreements(citation: Citation, item: Work) -> list[str]:
     """Human phrases for each field where the Crossref record contradicts the reference."""
     out = []
     if compare_year(citation.year, item) == "conflict":
-        issued = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]  # type: ignore[union-attr]
+        issued = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
         out.append(f"year {citation.year} (Crossref: {issued})")
-    if compare_volume(citation.volume, item.get("volume")) == "conflict":  # type: ignore[arg-type]
+    if compare_volume(citation.volume, item.get("volume")) == "conflict":
         out.append(f"volume {citation.volume} (Crossref: {item.get('volume')})")
     if compare_page(first_page_of(citation), item) == "conflict":
         out.append(f"first page {first_page_of(citation)} (Crossref: {item.get('page') or item.get('article-number')})")
     verdict, sim, _ = compare_title(citation.title, title_variants(item))
     if verdict == "conflict":
         titles = item.get("title") or ["?"]
-        out.append(f"title (similarity {sim:.2f} to Crossref's {titles[0]!r})")  # type: ignore[index]
+        out.append(f"title (similarity {sim:.2f} to Crossref's {titles[0]!r})")
     first = citation.authors[0] if citation.authors else None
-    if compare_first_author(first, item.get("author") or []) == "conflict":  # type: ignore[arg-type]
+    if compare_first_author(first, item.get("author") or []) == "conflict":
         out.append("first author")
     return out
 
@@ -230,3 +242,45 @@ def verify(
     """
     opts = options or EnrichOptions()
     return _run(list(citations), lambda c: c.doi is not None, _check, opts, client)
+
+
+@dataclass
+class Enricher:
+    """The batch converter's enrich step: check printed DOIs, then look up missing ones.
+
+    A callable on a list of citations (what :class:`refparse.batch.BatchOptions`
+    takes as ``enrich``), sharing one client, its cache and its rate limit
+    across the chunks of a run. It pickles without its client, which is made
+    again on first use in a worker process; but each process would then have
+    its own rate limit, so run Crossref lookups in one process (``jobs=1``):
+    the rate limit, not parsing, bounds such a run.
+
+    Attributes:
+        options: service, cache and politeness settings.
+        lookup: add DOIs where none was printed (``--enrich``).
+        check: verify printed DOIs (``--verify``).
+    """
+
+    options: EnrichOptions
+    lookup: bool = True
+    check: bool = False
+    _client: CrossrefClient | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __call__(self, citations: list[Citation]) -> list[Citation]:
+        if self._client is None:
+            self._client = CrossrefClient(self.options)
+        out = citations
+        if self.check:
+            out = verify(out, self.options, client=self._client)
+        if self.lookup:
+            out = enrich(out, self.options, client=self._client)
+        return out
+
+    def close(self) -> None:
+        """Close the client (its connections and cache handle), if one was made."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"options": self.options, "lookup": self.lookup, "check": self.check, "_client": None}

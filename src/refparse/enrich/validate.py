@@ -9,10 +9,28 @@ candidate goes through three steps:
    titles that merely *contain* the cited title plus "Correction"/"Reply" …,
    preprints when a journal version is cited);
 2. **field comparisons** (:mod:`.fields`) give a verdict per field;
-3. **rules** accept only on strong evidence: any conflict in year, volume,
-   first page, first author or title rejects; then the title must agree with
-   the first author and at least one more field, or the reference must agree
-   in author, year, volume and page when it has no title.
+3. **rules** accept only on strong evidence (:func:`_rule`, first match wins):
+
+   ====================================  ==========================================
+   rule                                  needs
+   ====================================  ==========================================
+   ``locator``                           journal, year, volume and page agree, page
+                                         not ``1``, author not contradicted (the
+                                         parsed title is wrong)
+   ``… (year differs)``                  title, author, volume and page agree; only
+                                         the year contradicts (a typo on one side)
+   any other conflict                    rejected (title, author, year, volume, page)
+   ``title+author+…``                    title and first author agree, plus one of
+                                         year/volume/page/journal
+   ``title+…``                           title agrees, no authors on record: page
+                                         and one more field
+   ``exact-title+…``                     identical title, no authors on record:
+                                         year, volume and journal
+   ``fuzzy-title+author+…``              title near, author agrees: page and one more
+   ``author+…``                          no title: author, year, volume and page
+   ====================================  ==========================================
+
+   A journal name that contradicts counts only when volume or page agree.
 
 Among accepted candidates the best score wins; two different DOIs that are
 accepted with nearly the same score are *ambiguous* and yield no DOI.
@@ -27,6 +45,7 @@ from typing import Any
 
 from ..models import Citation
 from .fields import (
+    Verdict,
     Work,
     compare_container,
     compare_first_author,
@@ -82,8 +101,7 @@ _NOTICE_START = re.compile(
     r"re|comment|comments|commentary|letter|retraction note)\b"
 )
 _NOTICE_WORDS = frozenset(
-    "correction corrigendum corrigenda erratum errata retraction retracted reply response comment comments "
-    "commentary letter addendum withdrawn withdrawal concern vol re".split()
+    ["correction", "corrigendum", "corrigenda", "erratum", "errata", "retraction", "retracted", "reply", "response", "comment", "comments", "commentary", "letter", "addendum", "withdrawn", "withdrawal", "concern", "vol", "re"]
 )
 _PREPRINT_SERVERS = re.compile(
     r"\b(?:biorxiv|medrxiv|arxiv|chemrxiv|psyarxiv|socarxiv|ssrn|preprints?|research square|authorea|osf)\b"
@@ -160,7 +178,7 @@ def gate(citation: Citation, item: Work) -> str | None:
     return _notice(citation.title or "", item)
 
 
-def _verdicts(citation: Citation, item: Work) -> tuple[dict[str, str], float, str]:
+def _verdicts(citation: Citation, item: Work) -> tuple[dict[str, Verdict], float, str]:
     t, sim, grade = compare_title(citation.title, title_variants(item))
     first = citation.authors[0] if citation.authors else None
     verdicts = {
@@ -174,7 +192,7 @@ def _verdicts(citation: Citation, item: Work) -> tuple[dict[str, str], float, st
     return verdicts, sim, grade
 
 
-def _score(v: dict[str, str], title_sim: float) -> float:
+def _score(v: dict[str, Verdict], title_sim: float) -> float:
     s = WEIGHTS["title"] * (title_sim if v["title"] != "absent" else 0.0)
     for name in ("author", "year", "volume", "page", "container"):
         if v[name] == "agree":
@@ -184,9 +202,21 @@ def _score(v: dict[str, str], title_sim: float) -> float:
     return round(s, 4)
 
 
-def _rule(v: dict[str, str]) -> tuple[bool, str]:
-    """Apply the acceptance rules to the field verdicts."""
+def _rule(v: dict[str, Verdict], grade: str, page: str | None) -> tuple[bool, str]:
+    """Apply the acceptance rules to the field verdicts.
+
+    ``grade`` is the title grade (``exact`` …). ``page`` is the cited first
+    page: the journal/year/volume/page locator identifies an article even when
+    the parsed title is wrong, but not when the page is ``1`` (many online
+    journals start every article there).
+    """
+    locator = all(v[k] == "agree" for k in ("container", "year", "volume", "page")) and v["author"] != "conflict"
+    if locator and v["title"] == "conflict" and page and page.strip() not in ("1", "i"):
+        return True, "locator: container+year+volume+page"
     conflicts = [k for k in ("title", "author", "year", "volume", "page") if v[k] == "conflict"]
+    if conflicts == ["year"] and all(v[k] == "agree" for k in ("title", "author", "volume", "page")):
+        # Same title, author, volume and first page: one side got the year wrong.
+        return True, "title+author+volume+page (year differs)"
     if conflicts:
         return False, "conflict: " + ", ".join(conflicts)
     support = [k for k in ("year", "volume", "page", "container") if v[k] == "agree"]
@@ -197,7 +227,9 @@ def _rule(v: dict[str, str]) -> tuple[bool, str]:
         return True, "title+author+" + "+".join(support)
     if v["title"] == "agree" and v["author"] == "absent" and "page" in support and len(support) >= 2:
         return True, "title+" + "+".join(support)
-    if v["title"] == "near" and v["author"] == "agree" and len(support) >= 2 and {"volume", "page"} & set(support):
+    if grade == "exact" and v["author"] == "absent" and {"year", "volume", "container"} <= set(support):
+        return True, "exact-title+" + "+".join(support)
+    if v["title"] == "near" and v["author"] == "agree" and "page" in support and len(support) >= 2:
         return True, "fuzzy-title+author+" + "+".join(support)
     if v["title"] == "absent" and v["author"] == "agree" and {"year", "volume", "page"} <= set(support):
         return True, "author+" + "+".join(support)
@@ -229,7 +261,7 @@ def assess(citation: Citation, item: Work) -> Assessment:
     score = _score(verdicts, sim)
     if rejected:
         return Assessment(doi, False, score, rejected, evidence)
-    accepted, reason = _rule(verdicts)
+    accepted, reason = _rule(verdicts, grade, first_page_of(citation))
     return Assessment(doi, accepted, score, reason, evidence)
 
 

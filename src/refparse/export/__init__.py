@@ -46,10 +46,15 @@ class ExportFormat:
     description: str
 
 
+def _csljson(citations: Sequence[Citation], options: CslJsonOptions) -> str:
+    """:func:`to_csl_json` for any sequence (it takes a list or a tuple)."""
+    return to_csl_json(list(citations), options)
+
+
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
-        ExportFormat("csljson", to_csl_json, CslJsonOptions, "json", "CSL-JSON for pandoc, citeproc and Zotero"),
+        ExportFormat("csljson", _csljson, CslJsonOptions, "json", "CSL-JSON for pandoc, citeproc and Zotero"),
         ExportFormat("bibtex", to_bibtex, BibtexOptions, "bib", "BibTeX or BibLaTeX for LaTeX and biber"),
         ExportFormat("ris", to_ris, RisOptions, "ris", "RIS for EndNote, Zotero and Mendeley"),
         ExportFormat("jsonl", to_jsonl, JsonlOptions, "jsonl", "JSON Lines, every model field, one citation a line"),

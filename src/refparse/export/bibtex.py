@@ -52,17 +52,19 @@ _BIBLATEX_TYPES = {**_TYPES, "webpage": "online", "dataset": "dataset", "softwar
 #: the field or break a URL are changed (percent-encoded).
 VERBATIM = frozenset({"doi", "url"})
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f{}\\\"<>^`|\u2028\u2029]")
+_URL_UNSAFE_ASCII = re.compile(r"[^\x21-\x7e]|[{}\\\"<>^`|]")
 _PLAIN_WORD = re.compile(r"[^\W\d_][\w'.]*")
 _AND = re.compile(r"(?i)(?:^|\s)and(?:\s|$)")
+_SHORT_ESCAPE = re.compile(r"\\[%#&$_]")
 _ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 @dataclass(frozen=True)
 class BibtexOptions:
-    """Options for BibTeX/BibLaTeX output.
+    r"""Options for BibTeX/BibLaTeX output.
 
     Attributes:
-        ascii: encode non-ASCII characters as LaTeX (``Fo{\\`a}``) for
+        ascii: encode non-ASCII characters as LaTeX (``Fo{\`a}``) for
             classic BibTeX; the default is Unicode, for biber.
         biblatex: write BibLaTeX fields (``journaltitle``, ``date``,
             ``location``, ``eprint``) instead of classic BibTeX ones.
@@ -117,37 +119,58 @@ def entry_type(c: Citation, options: BibtexOptions) -> str:
     return (_BIBLATEX_TYPES if options.biblatex else _TYPES).get(c.type, "misc")
 
 
-def verbatim(value: str) -> str:
-    """A DOI or URL with the characters that could end the field percent-encoded.
+def verbatim(value: str, ascii: bool = False) -> str:
+    r"""A DOI or URL with the characters that could end the field percent-encoded.
 
     Why: readers take ``doi`` and ``url`` verbatim (LaTeX escapes would become
-    part of the link), and ``{ } \\`` and spaces are not legal in a URL anyway.
+    part of the link), and ``{ } \`` and spaces are not legal in a URL anyway.
+    With ``ascii``, non-ASCII characters are percent-encoded as UTF-8 too.
     """
-    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), flatten(value))
+    unsafe = _URL_UNSAFE_ASCII if ascii else _URL_UNSAFE
+    return unsafe.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), flatten(value))
 
 
-def _group(latex: str) -> str:
-    """Brace a name part; a leading {} keeps BibTeX from reading a special character."""
-    return "{" + ("{}" if latex.startswith("\\") else "") + latex + "}"
+def _name_part(text: str, ascii: bool) -> str:
+    r"""A name part escaped, one-character escapes braced (``{\&}``).
+
+    Why: bibtexparser's splitter skips the character after a backslash
+    without ending the word, so ``\& and`` would swallow the ``\&``.
+    """
+    return _SHORT_ESCAPE.sub(r"{\g<0>}", escape(text, ascii))
 
 
 def _name(name: Person | Organization, ascii: bool) -> tuple[str, str]:
-    """One name as (latex, text) in BibTeX's ``von Last, Jr, First`` form."""
+    """One name as (latex, text) in BibTeX's ``von Last, Jr, First`` form.
+
+    Parts BibTeX would split wrongly are braced. A brace group never starts
+    with ``{}`` here: biber computes initials from a name's first group and
+    would write an unbalanced ``familyi={}...}`` into the ``.bbl``.
+    """
     if isinstance(name, Organization):
-        return _group(escape(name.name, ascii)), flatten(name.name)
-    family = escape(name.family, ascii)
-    if not _PLAIN_WORD.fullmatch(flatten(name.family)) or name.family.lower() == "others":
-        family = _group(family)
-    latex_parts = [" ".join(p for p in (escape(name.particle or "", ascii), family) if p)]
-    text_parts = [" ".join(flatten(p) for p in (name.particle, name.family) if p)]
+        return "{" + _name_part(name.name, ascii) + "}", flatten(name.name)
+    particle, family_text = flatten(name.particle or ""), flatten(name.family)
+    family = _name_part(family_text, ascii)
+    von = _name_part(particle, ascii) if particle else ""
+    if "," in particle + family_text or _AND.search(f"{particle} {family_text}"):
+        # a comma or the word "and" would split the name (case-insensitively); and
+        # biber miscounts the commas of "von {Last, x}, {First, y}": one group for both
+        last = "{" + " ".join(p for p in (von, family) if p) + "}"
+    else:
+        if not _PLAIN_WORD.fullmatch(family_text) or family_text.lower() == "others":
+            family = "{" + family + "}"
+        last = " ".join(p for p in (von, family) if p)
+    latex_parts = [last]
+    text_parts = [" ".join(p for p in (particle, family_text) if p)]
     given = csl_given(name)
-    for part in (name.suffix, given) if name.suffix else (given,):
+    given = given if given and flatten(given) else None
+    suffix = name.suffix if name.suffix and flatten(name.suffix) else None
+    for part in (suffix, given) if suffix else (given,):
         if part is None:
             continue
-        latex = escape(part, ascii)
-        latex_parts.append(_group(latex) if "," in part or _AND.search(part) else latex)
+        latex = _name_part(part, ascii)
+        latex_parts.append("{" + latex + "}" if "," in part or _AND.search(part) else latex)
         text_parts.append(flatten(part))
-    if name.suffix and not given:
+    if suffix and not given:
         latex_parts.append("")
         text_parts.append("")
     return ", ".join(latex_parts).rstrip(), ", ".join(text_parts).rstrip()
@@ -165,7 +188,8 @@ class _Fields:
         if value is None or not flatten(value):
             return
         if name in VERBATIM:
-            self.items.append(BibField(name, verbatim(value), verbatim(value)))
+            link = verbatim(value, self.options.ascii)
+            self.items.append(BibField(name, link, link))
             return
         ascii = self.options.ascii
         latex = protect_case(value, ascii) if title and self.options.protect_case else escape(value, ascii)
@@ -176,9 +200,7 @@ class _Fields:
         if et_al:
             pairs.append(("others", "others"))
         if pairs:
-            self.items.append(
-                BibField(name, " and ".join(p[0] for p in pairs), " and ".join(p[1] for p in pairs))
-            )
+            self.items.append(BibField(name, " and ".join(p[0] for p in pairs), " and ".join(p[1] for p in pairs)))
 
     def raw(self, name: str, latex: str, text: str, braced: bool = True) -> None:
         self.items.append(BibField(name, latex, text, braced))
@@ -223,12 +245,11 @@ def _date(c: Citation, f: _Fields) -> None:
 
 def _pages(c: Citation, f: _Fields) -> None:
     ascii = f.options.ascii
-    if c.pages:
-        first = escape(c.pages.first, ascii)
-        if c.pages.last:
-            f.raw("pages", f"{first}--{escape(c.pages.last, ascii)}", f"{c.pages.first}\u2013{c.pages.last}")
-        else:
-            f.raw("pages", first, flatten(c.pages.first))
+    first, last = (flatten(p or "") for p in ((c.pages.first, c.pages.last) if c.pages else ("", "")))
+    if first and last:  # "--" is the en dash a LaTeX reader prints
+        f.raw("pages", f"{escape(first, ascii)}--{escape(last, ascii)}", f"{first}\u2013{last}")
+    elif first:
+        f.add("pages", first)
     if c.article_number:
         f.add("pages" if not (c.pages or f.options.biblatex) else "eid", c.article_number)
 
@@ -298,12 +319,10 @@ def bibtex_entry(c: Citation, key: str, options: BibtexOptions | None = None) ->
     return BibEntry(etype, key, tuple(f.items))
 
 
-def bibtex_entries(
-    citations: Sequence[Citation], options: BibtexOptions | None = None
-) -> list[BibEntry]:
+def bibtex_entries(citations: Sequence[Citation], options: BibtexOptions | None = None) -> list[BibEntry]:
     """The entries of one file, keys unique among them."""
     keys = make_keys(citations)
-    return [bibtex_entry(c, k, options) for c, k in zip(citations, keys)]
+    return [bibtex_entry(c, k, options) for c, k in zip(citations, keys, strict=True)]
 
 
 def to_bibtex(citations: Sequence[Citation], options: BibtexOptions | None = None) -> str:

@@ -32,7 +32,7 @@ def flatten(text: str) -> str:
     Returns:
         The text on one line, without leading or trailing spaces.
     """
-    return _BREAKS.sub(" ", text).strip(" ")
+    return _BREAKS.sub(" ", text).strip()
 
 
 def recovery_note(c: Citation) -> str | None:
@@ -49,5 +49,4 @@ def recovery_note(c: Citation) -> str | None:
     """
     if c.status == "parsed":
         return None
-    reasons = "; ".join(w.message for w in c.warnings if w.code == "grammar")
-    return flatten(f"refparse: {c.status} ({reasons}). Raw: {c.raw}")
+    return flatten(f"refparse: {c.status} ({c.reason}). Raw: {c.raw}")

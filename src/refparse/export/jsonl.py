@@ -1,11 +1,11 @@
-"""JSON Lines: one citation per line with every model field — the format for pipelines.
+r"""JSON Lines: one citation per line with every model field — the format for pipelines.
 
 Each line is ``Citation.model_dump(mode="json")``: all fields, including
 ``raw``, ``span``, ``status`` and ``warnings``, so a later stage (or
 ``Citation.model_validate``) gets back exactly what refparse produced.
 
 A record must stay on its line for every reader. ``json.dumps`` escapes
-``\\n`` and other C0 controls, but with ``ensure_ascii=False`` it leaves
+``\n`` and other C0 controls, but with ``ensure_ascii=False`` it leaves
 U+0085, U+2028 and U+2029 raw, and ``str.splitlines()`` splits on them; they
 are escaped here too.
 """
@@ -25,10 +25,10 @@ _LINE_ENDS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 @dataclass(frozen=True)
 class JsonlOptions:
-    """Options for JSON Lines output.
+    r"""Options for JSON Lines output.
 
     Attributes:
-        ascii: escape every non-ASCII character (``\\u00e0``).
+        ascii: escape every non-ASCII character (``\u00e0``).
         exclude_none: leave out fields whose value is ``None``.
     """
 

@@ -21,10 +21,13 @@ from ..models import Citation, Organization
 
 #: Words that never name a paper: skipped when picking the title word.
 STOPWORDS = frozenset(
-    "a an the of on in at to for from by with without and or but nor as is are was were be "
-    "been into onto via vs versus its their our his her this that these those do does how what "
-    "when where which who why".split()
-)
+    {
+        "a", "an", "the", "of", "on", "in", "at", "to", "for", "from", "by", "with", "without",
+        "and", "or", "but", "nor", "as", "is", "are", "was", "were", "be", "been", "into", "onto",
+        "via", "vs", "versus", "its", "their", "our", "his", "her", "this", "that", "these",
+        "those", "do", "does", "how", "what", "when", "where", "which", "who", "why",
+    }
+)  # fmt: skip
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _MAX_PART = 24

@@ -1,14 +1,14 @@
-"""LaTeX escaping for BibTeX values: untrusted text in, text that can only print.
+r"""LaTeX escaping for BibTeX values: untrusted text in, text that can only print.
 
 A title is untrusted input. Written into a ``.bib`` file it is read twice:
 by BibTeX/biber, which count braces to find the end of a field, and by LaTeX,
-which runs commands (``\\input``, ``\\write18``), comments out the rest of a
+which runs commands (``\input``, ``\write18``), comments out the rest of a
 line at ``%`` and fails on ``#``, ``&``, ``$``, ``_``, ``^``. :func:`escape`
 makes every character literal for both readers:
 
-* the ten LaTeX specials become text commands; ``{`` and ``}`` become
-  ``\\ensuremath{\\lbrace}`` / ``\\ensuremath{\\rbrace}``, never ``\\{``,
-  because BibTeX counts the brace in ``\\{`` and an unbalanced one would end
+* the characters special to TeX become text commands; ``{`` and ``}`` become
+  ``\ensuremath{\lbrace}`` / ``\ensuremath{\rbrace}``, never ``\{``,
+  because BibTeX counts the brace in ``\{`` and an unbalanced one would end
   the field early. The output's only braces are the balanced pairs we write;
 * TeX ligatures (``--``, ``''``, ``!```, ``<<``, ``,,``) are broken with
   ``{}`` so that ``--`` in a title stays two hyphens;
@@ -16,13 +16,13 @@ makes every character literal for both readers:
   would end a paragraph).
 
 ``ascii=True`` additionally encodes non-ASCII characters with pylatexenc's
-encoder (``{\\'e}``, braced as BibTeX wants special characters); characters
+encoder (``{\'e}``, braced as BibTeX wants special characters); characters
 pylatexenc has no LaTeX for fall back to anyascii's transliteration, so the
 output is ASCII whatever the input.
 
 The choices are the ones a standard LaTeX decoder (pylatexenc, which
 bibtexparser uses) reads back to the original text; the one exception is
-``^``: LaTeX's ``\\textasciicircum`` is the ASCII circumflex, which pylatexenc
+``^``: LaTeX's ``\textasciicircum`` is the ASCII circumflex, which pylatexenc
 decodes as U+02C6 (see the round-trip tests).
 """
 
@@ -76,8 +76,12 @@ def escape(text: str, ascii: bool = False) -> str:
     Returns:
         Balanced-brace LaTeX on one line.
     """
-    out = flatten(text).translate(SPECIALS)
-    out = _LIGATURE.sub(lambda m: (m.group(1) or m.group(2)) + "{}", out)
+    return _escape(flatten(text), ascii)
+
+
+def _escape(text: str, ascii: bool) -> str:
+    """Escape text that is already flat."""
+    out = _LIGATURE.sub(lambda m: (m.group(1) or m.group(2)) + "{}", text.translate(SPECIALS))
     if ascii and not out.isascii():
         out = _encoder().unicode_to_latex(unicodedata.normalize("NFC", out))
     return out
@@ -100,7 +104,7 @@ def protect_case(text: str, ascii: bool = False) -> str:
     words = flatten(text).split(" ")
     out = []
     for i, word in enumerate(words):
-        escaped = escape(word, ascii)
+        escaped = _escape(word, ascii)
         tail = word[1:] if i == 0 else word
         if any(ch.isupper() or unicodedata.category(ch) == "Lt" for ch in tail):
             # A group that starts with a backslash is a BibTeX "special
@@ -117,7 +121,7 @@ def _fallback(char: str) -> str:
 
 @cache
 def _encoder() -> UnicodeToLatexEncoder:
-    """pylatexenc's encoder for non-ASCII characters, built once on first use."""
+    """The pylatexenc encoder for non-ASCII characters, built once on first use."""
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     return UnicodeToLatexEncoder(

@@ -54,11 +54,13 @@ def ris_name(name: Person | Organization) -> str:
     """One author as RIS writes it: ``Last, First[, Suffix]`` or an organization."""
     if isinstance(name, Organization):
         return flatten(name.name)
-    last = " ".join(p for p in (name.particle, name.family) if p)
-    parts = [last, csl_given(name) or ""]
-    if name.suffix:
-        parts.append(name.suffix)
-    return flatten(", ".join(parts).rstrip(", "))
+    parts = [" ".join(flatten(p) for p in (name.particle, name.family) if p)]
+    given, suffix = flatten(csl_given(name) or ""), flatten(name.suffix or "")
+    if given or suffix:
+        parts.append(given)
+    if suffix:
+        parts.append(suffix)
+    return ", ".join(parts)
 
 
 def ris_record(c: Citation) -> list[tuple[str, str]]:

@@ -50,9 +50,21 @@ ALIASES = {
 #: Placeholder author standing for "et al." (private-use characters: no style
 #: can change their case, and no real name contains them).
 _ETAL = "\ue000\ue001"
-#: The placeholder with the delimiter and "and"/"&" a style put before it.
-_ETAL_RE = re.compile(r"\s*[,;]?\s*(?:&amp;|&|and)?\s*" + _ETAL + r"\.?")
 _UNSUPPORTED = ("custom", "citation-number", "note")
+#: citeproc-py's HTML formatter escapes the style's own text but not the
+#: data: ``<script>`` in a title would come out as a tag. Data characters
+#: that mean something in HTML travel as private-use placeholders, which no
+#: text-case transform touches, and become entities after rendering.
+_HTML_IN = {ord("&"): "\ue010", ord("<"): "\ue011", ord(">"): "\ue012", ord('"'): "\ue013"}
+_HTML_OUT = {0xE010: "&amp;", 0xE011: "&lt;", 0xE012: "&gt;", 0xE013: "&quot;"}
+#: A range of e-locators (``e24-e34``, ``579e1-579e10``) travels with this
+#: placeholder dash: citeproc-py would abbreviate it character by character
+#: (``579e1-0``); CSL abbreviates numeric ranges only.
+_RANGE = "\ue002"
+#: Our placeholders never come from the data.
+_RESERVED = {cp: None for cp in (0xE000, 0xE001, 0xE002, *_HTML_OUT)}
+#: Punctuation doubled where a style's period follows a title's own ending.
+_DOUBLED = re.compile(r"(?<=[?!])\.(?=\s|$)|(?<![.])\.(?=\.(?:\s|$))")
 
 
 @dataclass(frozen=True)
@@ -91,12 +103,13 @@ def style_path(style: str) -> Path:
     raise OptionError(f"unknown style {style!r}; choose one of {', '.join(available_styles())} or a .csl file")
 
 
-def citeproc_item(c: Citation, index: int) -> dict[str, Any]:
+def citeproc_item(c: Citation, index: int, html: bool = False) -> dict[str, Any]:
     """A CSL-JSON item in the dialect citeproc-py reads.
 
     Args:
         c: the citation.
         index: its position (for the item id).
+        html: encode HTML-significant characters as placeholders.
 
     Returns:
         The item: flattened strings, ``event`` for ``event-title``, et al.
@@ -110,22 +123,30 @@ def citeproc_item(c: Citation, index: int) -> dict[str, Any]:
         item["event"] = item.pop("event-title")
     for role in ("author", "editor"):
         if role in item:
-            item[role] = [n if n != {"literal": "others"} else {"literal": _ETAL} for n in item[role]]
-    return _flat(item)
+            item[role] = [_flat(n, html) if n != {"literal": "others"} else {"literal": _ETAL} for n in item[role]]
+    out = {k: v if k in ("id", "author", "editor") else _flat(v, html) for k, v in item.items()}
+    if c.pages and c.pages.last and not (c.pages.first.isdigit() and c.pages.last.isdigit()):
+        out["page"] = _flat(c.pages.first, html) + _RANGE + _flat(c.pages.last, html)
+    return out
 
 
-def _flat(value: Any) -> Any:
+def _flat(value: Any, html: bool) -> Any:
+    """Strings flattened to one line, placeholders reserved, HTML encoded."""
     if isinstance(value, str):
-        return flatten(value)
+        text = flatten(value.translate(_RESERVED))
+        return text.translate(_HTML_IN) if html else text
     if isinstance(value, dict):
-        return {k: _flat(v) for k, v in value.items()}
+        return {k: _flat(v, html) for k, v in value.items()}
     if isinstance(value, list):
-        return [_flat(v) for v in value]
+        return [_flat(v, html) for v in value]
     return value
 
 
-def _render(items: list[dict[str, Any]], options: TextOptions) -> list[tuple[str, str]]:
-    """(item id, rendered entry) in the style's bibliography order."""
+_TERMS = {"and": "and", "et-al": "et al.", "page-range-delimiter": "\u2013"}
+
+
+def _render(items: list[dict[str, Any]], options: TextOptions) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(item id, rendered entry) in the style's order, and the locale terms refparse needs."""
     from citeproc import (  # imported here: citeproc-py (and lxml) load only when used
         Citation as CpCitation,
     )
@@ -151,9 +172,16 @@ def _render(items: list[dict[str, Any]], options: TextOptions) -> list[tuple[str
             bibliography.sort()  # the style's <sort>; numeric styles keep input order
             ids = [str(ref.key) for ref in bibliography.items]
             entries = [str(entry) for entry in bibliography.bibliography()]
+            terms = {name: _term(style, name, default) for name, default in _TERMS.items()}
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise ExportError(f"citeproc-py could not render style {options.style!r}: {e}") from e
-    return list(zip(ids, entries))
+    return list(zip(ids, entries, strict=True)), terms
+
+
+def _term(style: Any, name: str, default: str) -> str:
+    """A locale term of the style (``und`` for ``and`` in de-DE), or ``default``."""
+    term = style.root.get_term(name)
+    return str(term.text) if term is not None and term.text else default
 
 
 def to_text(citations: Sequence[Citation], options: TextOptions | None = None) -> str:
@@ -174,21 +202,25 @@ def to_text(citations: Sequence[Citation], options: TextOptions | None = None) -
         ExportError: citeproc-py failed on the style.
     """
     opts = options or TextOptions()
-    items = [citeproc_item(c, i) for i, c in enumerate(citations)]
-    by_id = {item["id"]: c for item, c in zip(items, citations)}
+    html = opts.format == "html"
+    items = [citeproc_item(c, i, html) for i, c in enumerate(citations)]
+    by_id = {item["id"]: c for item, c in zip(items, citations, strict=True)}
     numeric = _numeric(style_path(opts.style))
+    rendered, terms = _render(items, opts)
+    # The placeholder with the delimiter and the "and" or "&" the style put before it.
+    etal = re.compile(rf"\s*[,;]?\s*(?:&amp;|&|\b{re.escape(terms['and'])}\b)?\s*{_ETAL}\.?")
+    et_al = f", {terms['et-al']}".rstrip(".") + "."
     lines = []
-    for position, (item_id, entry) in enumerate(_render(items, opts), start=1):
-        entry = _ETAL_RE.sub(", et al.", flatten(entry))
+    for position, (item_id, entry) in enumerate(rendered, start=1):
+        entry = etal.sub(et_al, flatten(entry)).replace(_RANGE, terms["page-range-delimiter"])
+        entry = _DOUBLED.sub("", entry).translate(_HTML_OUT)
         if numeric:  # citeproc-py glues the number to the text: "1.Gupta"
             entry = re.sub(rf"^(\[{position}\]|{position}\.)(?=\S)", r"\1 ", entry)
         c = by_id[item_id]
         if c.status != "parsed":
-            raw = flatten(c.raw)
-            if opts.format == "html":
-                from html import escape
-
-                raw = escape(raw)
+            raw = flatten(c.raw.translate(_RESERVED))
+            if html:
+                raw = raw.translate(_HTML_IN).translate(_HTML_OUT)
             entry += f" [refparse: not fully parsed; as printed: {raw}]"
         lines.append(entry + "\n")
     return "".join(lines)
