@@ -92,7 +92,7 @@ def _apply_pub(s: _Steps, pub: dict[str, Any], author_year: bool) -> None:
         # number after the journal is then its volume ("J Allergy 2012: 316049").
         s.add("volume", "text", year)
     elif year is not None:
-        s.add("date", "date", year, pub.get("month"))
+        s.add("date", "date", year, pub.get("month"), pub.get("day"))
     if pub.get("volume") is not None:
         s.add("volume", "volume", pub["volume"])
     elif pub.get("vol_keyword") is not None:
@@ -135,6 +135,8 @@ def assemble(children: list[Any]) -> Plan:
     items = list(children)
     parts = [c for c in items if isinstance(c, Part)]
     author_year = any(p.kind == "date_early" for p in parts)
+    if _untitled_book(s, items):
+        parts = [c for c in items if isinstance(c, Part)]
 
     for p in parts:
         if p.kind == "contributors":
@@ -180,6 +182,38 @@ def assemble(children: list[Any]) -> Plan:
 
     _roles(s, items, journal_like)
     return Plan(tuple(s.steps))
+
+
+def _untitled_book(s: _Steps, items: list[Any]) -> bool:
+    """A book with no author: "Trends in maternal mortality. Geneva: WHO; 2010."
+
+    The grammar reads the first text as an organisation author and the place
+    as the title. The tell: the "title" is followed by a colon and a
+    segment, which is "Place: Publisher". Then the organisation is the
+    title, the "title" the place, the segment the publisher.
+    """
+    contrib = next((c for c in items if isinstance(c, Part) and c.kind == "contributors"), None)
+    title_at = next((i for i, c in enumerate(items) if isinstance(c, Part) and c.kind == "title"), None)
+    if contrib is None or title_at is None or title_at + 2 >= len(items):
+        return False
+    names = contrib.value["names"]
+    colon, publisher = items[title_at + 1], items[title_at + 2]
+    if not (
+        len(names) == 1
+        and names[0].kind == "organization"
+        and isinstance(colon, Tok)
+        and colon.type == "COLON"
+        and isinstance(publisher, Part)
+        and publisher.kind == "segment"
+    ):
+        return False
+    s.add("title", "text", names[0].value)
+    s.add("publisher_place", "text", items[title_at].value)
+    s.add("publisher", "text", publisher.value)
+    s.add("type", "const", "book")
+    for i in sorted((items.index(contrib), title_at, title_at + 2), reverse=True):
+        del items[i]
+    return True
 
 
 def _conference(s: _Steps, presented: int, rest: list[Any]) -> None:

@@ -71,8 +71,8 @@ def names(vals: list[str], field: str, spec: tuple[tuple[Any, ...], ...]) -> Fie
 
 
 # --------------------------------------------------------------------------- dates
-def pub_date(year_text: str | None, month_text: str | None = None) -> Fields | None:
-    """A PubDate dict from a printed year (``2011a``) and month (``Mar 15``)."""
+def pub_date(year_text: str | None, month_text: str | None = None, day_text: str | None = None) -> Fields | None:
+    """A PubDate dict from a printed year (``2011a``), month (``Mar 15``) and day."""
     parsed = nz.year(year_text)
     if not parsed:
         return None
@@ -83,15 +83,15 @@ def pub_date(year_text: str | None, month_text: str | None = None) -> Fields | N
     m = nz.month(month_text)
     if m:
         out["month"] = m
-        d = nz.day(month_text)
+        d = nz.day(day_text or month_text)
         if d:
             out["day"] = d
-    out["printed"] = " ".join(x for x in (year_text, month_text) if x)
+    out["printed"] = " ".join(x for x in (year_text, month_text, day_text) if x)
     return out
 
 
-def date(vals: list[str], field: str, year: int, month: int | None) -> Fields:
-    return {"date": pub_date(vals[year], _v(vals, month))}
+def date(vals: list[str], field: str, year: int, month: int | None, day: int | None = None) -> Fields:
+    return {"date": pub_date(vals[year], _v(vals, month), _v(vals, day))}
 
 
 # --------------------------------------------------------------------------- volume, issue, pages
@@ -119,6 +119,8 @@ def volume(vals: list[str], field: str, i: int) -> Fields:
     if supplement is not None and head.isdigit() and head != text:
         rest = issue_text.split(" ", 1)[1] if " " in issue_text else issue_text
         return {"volume": head, "issue": rest, "supplement": supplement or None}
+    if supplement is not None:  # "Suppl 47" alone: a supplement issue, no volume printed
+        return {"issue": issue_text, "supplement": supplement or None}
     return {"volume": text}
 
 

@@ -196,6 +196,9 @@ class PartsTransformer(Transformer[Tok, Any]):
     def page_range(self, c: list[Any]) -> Part:
         return Part("page_range", c[0].index, _at(c))
 
+    def day(self, c: list[Any]) -> Part:
+        return Part("day", c[0].index, _at(c))
+
     def _pub(self, shape: str, c: list[Any], kind: str = "pub") -> Part:
         value: dict[str, Any] = {"shape": shape, "year": _first(c, "YEAR"), "month": _first(c, "MONTH")}
         for p in c:
