@@ -223,7 +223,11 @@ def classify(text: str) -> _Kinds:
     compound = _compound(text)
     if compound is not None:
         return compound
-    return (("TEXT" if _NAMEISH.fullmatch(text) and text.count(" ") <= 3 else "PHRASE", text),)
+    if not (_NAMEISH.fullmatch(text) and text.count(" ") <= 3):
+        return (("PHRASE", text),)
+    # A surname with initials glued on ("Mirabet V"); the lexer decides by
+    # context whether it really is one (see _in_context).
+    return (("TEXT?" if _GLUED_ALONE.fullmatch(text) else "TEXT", text),)
 
 
 # A line that could be a surname: at most four name-like words ("de Ruyter
@@ -290,6 +294,28 @@ class Tokens(NamedTuple):
         return [Tok(t, v, n, i) for i, (t, v, n) in enumerate(zip(self.types, self.values, self.lines))]
 
 
+_CONTEXTUAL = frozenset({"NOISE", "TEXT", "TEXT?", "INIT", "DOI"})
+
+
+def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> str:
+    """The rules that look at the token before (see :func:`tokens`)."""
+    if kind == "TEXT?":  # "Mirabet V": glued where a name starts, else plain text
+        if not types or types[-1] in _NAME_SEPARATORS or types[-1] == "PARTICLE":
+            return "GLUED"
+        return "TEXT"
+    if kind == "TEXT":
+        if types and types[-1] == "PARTICLE" and _GLUED.fullmatch(value):
+            return "GLUED"
+    elif kind == "INIT":
+        if types and types[-1] == "EDS" and values[-1].rstrip(".") == "Ed" and (
+            len(types) == 1 or types[-2] in _NAME_SEPARATORS
+        ):
+            types[-1] = "TEXT"  # "Ed" / "L": the surname Ed, not "editor"
+    elif kind == "DOI" and types and types[-1] == "INIT" and values[-1] == "DOI":
+        types[-1] = "DOIKW"  # "DOI" is a label only when a DOI follows; else initials
+    return kind
+
+
 def tokens(lines: Iterable[Line]) -> Tokens:
     """Turn a reference's lines into tokens, dropping link furniture.
 
@@ -328,27 +354,19 @@ def tokens(lines: Iterable[Line]) -> Tokens:
             numbers.append(number)
             continue
         for kind, value in classify(text):
-            if kind == "NOISE":
-                if types and types[-1] == "LPAR":
-                    types.pop()
-                    values.pop()
-                    numbers.pop()
-                    bracketed_noise = True
-                continue
-            if bracketed_noise:
-                bracketed_noise = False
-                if kind == "RPAR":
+            if kind in _CONTEXTUAL or bracketed_noise:
+                if kind == "NOISE":
+                    if types and types[-1] == "LPAR":
+                        types.pop()
+                        values.pop()
+                        numbers.pop()
+                        bracketed_noise = True
                     continue
-            if kind == "TEXT" and types and types[-1] == "PARTICLE" and _GLUED.fullmatch(value):
-                kind = "GLUED"
-            elif kind == "TEXT" and _GLUED_ALONE.fullmatch(value) and (not types or types[-1] in _NAME_SEPARATORS):
-                kind = "GLUED"
-            elif kind == "INIT" and types and types[-1] == "EDS" and values[-1].rstrip(".") == "Ed" and (
-                len(types) == 1 or types[-2] in _NAME_SEPARATORS
-            ):
-                types[-1] = "TEXT"  # "Ed" / "L": the surname Ed, not "editor"
-            elif kind == "DOI" and types and types[-1] == "INIT" and values[-1] == "DOI":
-                types[-1] = "DOIKW"  # "DOI" is a label only when a DOI follows; else initials
+                if bracketed_noise:
+                    bracketed_noise = False
+                    if kind == "RPAR":
+                        continue
+                kind = _in_context(kind, value, types, values)
             types.append(kind)
             values.append(value)
             numbers.append(number)

@@ -22,14 +22,26 @@ from .read import Line, iter_lines
 from .recover import recover
 from .split import Block, DocumentStream
 
-# Joining lines with "\n" then removing the breaks that a page shows without
-# a space: before closing marks, after opening ones, around range dashes.
-_GLUE = re.compile(r"\n(?=[,.;:)\]?!\-\u2013])|(?<=[(\[\-\u2013])\n")
+_NO_SPACE_BEFORE = frozenset(",.;:)]?!-\u2013")
+_NO_SPACE_AFTER = frozenset("([-\u2013")
 
 
 def flatten(lines: Sequence[Line]) -> str:
-    """A reference's lines joined as the page displays them (one line of text)."""
-    return _GLUE.sub("", "\n".join(line.text for line in lines)).replace("\n", " ")
+    """A reference's lines joined as the page displays them (one line of text).
+
+    No space before closing marks or after opening ones, none around range
+    dashes: ``392 (9): 875-891``.
+    """
+    out: list[str] = []
+    last = "("
+    for _, text in lines:
+        if not text:
+            continue
+        if text[0] not in _NO_SPACE_BEFORE and last not in _NO_SPACE_AFTER:
+            out.append(" ")
+        out.append(text)
+        last = text[-1]
+    return "".join(out)
 
 
 #: Plans by reference shape (the tuple of token types). Bounded: when full,
