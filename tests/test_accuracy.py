@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
-from scoring import FIELDS, citation_fields, gold_fields, same, score
 
+from conftest import FIXTURES
 from refparse import parse
+from scoring import FIELDS, citation_fields, gold_fields, same, score
 
 DEV = sorted((FIXTURES / "dev").glob("*.txt"))
 

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REGENERATE
 
+from conftest import FIXTURES, REGENERATE
 from refparse.detect import parse_any
 from refparse.export.csljson import to_csl_json
 

@@ -50,15 +50,16 @@ def fields(c: Citation) -> dict[str, Any]:
 
 VALID = [
     pytest.param(
-        "Gupta | S | , | Rau | RE | , | Kairalla | JA | , et al | . | Blinatumomab in children | . | N Engl J Med | . "
+        "Gupta | S | , | Rau | RE | , | Kairalla | JA | , et al | . | Blinatumomab in children | . "
+        "| N Engl J Med | . "
         "| 2025 | ; | 392 | ( | 9 | ): | 875 | - | 891 | .",
         {"authors": ["Gupta S", "Rau RE", "Kairalla JA"], "et_al": True, "title": "Blinatumomab in children",
          "container": "N Engl J Med", "year": 2025, "volume": "392", "issue": "9", "pages": ("875", "891")},
         id="ama",
     ),
     pytest.param(
-        "van der | Sluis IM | , | de Lorenzo | P | . | Blinatumomab added to chemotherapy | . | N Engl J Med | . | 2023 "
-        "| ; | 388 | ( | 17 | ): | 1572 | - | 81 | .",
+        "van der | Sluis IM | , | de Lorenzo | P | . | Blinatumomab added to chemotherapy | . | N Engl J Med | . "
+        "| 2023 | ; | 388 | ( | 17 | ): | 1572 | - | 81 | .",
         {"authors": ["van der Sluis IM", "de Lorenzo P"], "pages": ("1572", "1581"), "volume": "388"},
         id="glued-particle-and-short-range",
     ),
@@ -86,7 +87,8 @@ VALID = [
         id="plos-author-year",
     ),
     pytest.param(
-        "Shifren | A | ( | 2012 | ) | Mechanisms of remodeling in asthmatic airways | . | J Allergy | 2012 | : | 316049",
+        "Shifren | A | ( | 2012 | ) | Mechanisms of remodeling in asthmatic airways | . | J Allergy | 2012 | : "
+        "| 316049",
         {"volume": "2012", "pages": ("316049", None), "year": 2012},
         id="plos-year-shaped-volume",
     ),

@@ -35,9 +35,13 @@ def test_expand_last_page(first: str, last: str, expanded: str) -> None:
     [
         pytest.param("10.1038/ncb1050", "10.1038/ncb1050", id="bare"),
         pytest.param("doi: 10.1038/ncb1050.", "10.1038/ncb1050", id="label-and-period"),
-        pytest.param("https://doi.org/10.1016/S0022-2836(05)80360-2", "10.1016/S0022-2836(05)80360-2", id="parens-kept"),
+        pytest.param(
+            "https://doi.org/10.1016/S0022-2836(05)80360-2", "10.1016/S0022-2836(05)80360-2", id="parens-kept"
+        ),
         pytest.param("(doi:10.1/abc)", None, id="registrant-too-short"),
-        pytest.param("http://dx.doi.org/10.1371/journal.pone.0033693),", "10.1371/journal.pone.0033693", id="stray-paren"),
+        pytest.param(
+            "http://dx.doi.org/10.1371/journal.pone.0033693),", "10.1371/journal.pone.0033693", id="stray-paren"
+        ),
         pytest.param("not a doi", None, id="none"),
     ],
 )

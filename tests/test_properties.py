@@ -51,10 +51,10 @@ def references(draw: st.DrawFn) -> dict:
 
 def render_ama(ref: dict) -> list[str]:
     lines: list[str] = []
-    for i, (family, given) in enumerate(ref["people"]):
+    for i, (family, initials_) in enumerate(ref["people"]):
         if i:
             lines.append(",")
-        lines += [family, given]
+        lines += [family, initials_]
     lines += [", et al", "."] if ref["et_al"] else ["."]
     lines += [ref["title"], ".", ref["journal"], ".", str(ref["year"]), ";", str(ref["volume"])]
     if ref["issue"] is not None:
@@ -67,10 +67,10 @@ def render_ama(ref: dict) -> list[str]:
 
 def render_plos(ref: dict) -> list[str]:
     lines: list[str] = []
-    for i, (family, given) in enumerate(ref["people"]):
+    for i, (family, initials_) in enumerate(ref["people"]):
         if i:
             lines.append(",")
-        lines += [family, given]
+        lines += [family, initials_]
     lines += [",", "et al", ". ("] if ref["et_al"] else ["("]
     lines += [str(ref["year"]), ")", ref["title"], ".", ref["journal"], str(ref["volume"])]
     if ref["issue"] is not None:
@@ -106,7 +106,7 @@ def check(ref: dict, c) -> None:  # type: ignore[no-untyped-def]
 def test_rendered_references_parse_back(refs: list[dict], render) -> None:  # type: ignore[no-untyped-def]
     result = parse(page_text(refs, render))
     assert len(result.citations) == len(refs)
-    for ref, c in zip(refs, result.citations):
+    for ref, c in zip(refs, result.citations, strict=True):
         check(ref, c)
 
 

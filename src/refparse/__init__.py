@@ -81,6 +81,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .cards import parse_cards
     from .detect import detect_format, parse_any
+    from .enrich import EnrichOptions, verify
     from .errors import (
         CacheError,
         EnrichError,
@@ -91,7 +92,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ParseError,
         RefparseError,
     )
-    from .enrich import EnrichOptions, verify
     from .export import FORMATS, export
     from .export.bibtex import BibtexOptions, to_bibtex
     from .export.csljson import CslJsonOptions, to_csl_json

@@ -24,7 +24,6 @@ from lark.lexer import Lexer
 from .grammar_files import grammar_dir
 from .lexer import Tok
 
-
 #: Tokens the parser may skip in one reference before giving up on the grammar.
 MAX_SKIPS = 12
 #: Tokens that may be cut from the end of a reference the grammar finds unfinished.
@@ -243,7 +242,7 @@ class PartsTransformer(Transformer[Tok, Any]):
         return Part("conference", c[0].index, _at(c))
 
     # ---------------------------------------------------------------- single tokens
-    def _single(kind: str) -> Callable[[PartsTransformer, list[Any]], Part]:  # type: ignore[misc]
+    def _single(kind: str) -> Callable[[PartsTransformer, list[Any]], Part]:  # type: ignore[misc]  # noqa: N805
         def rule(self: PartsTransformer, c: list[Any]) -> Part:
             tokens = [t for t in c if isinstance(t, Tok)]
             return Part(kind, tokens[-1].index, _at(c))
@@ -271,7 +270,7 @@ class PartsTransformer(Transformer[Tok, Any]):
 class _TokenStream(Lexer):
     """A Lark lexer that passes through tokens made by :mod:`refparse.lexer`."""
 
-    def __init__(self, lexer_conf: Any) -> None:  # noqa: D107 - Lark's signature
+    def __init__(self, lexer_conf: Any) -> None:
         pass
 
     def lex(self, data: Any, *args: Any) -> Iterator[Tok]:  # type: ignore[override]
@@ -322,11 +321,11 @@ class Rejection(NamedTuple):
     """A token the grammar rejected (skipped or cut), as data.
 
     Attributes:
-        index: the token's position, or -1 when the reference ended too early.
+        at: the token's position.
         expected: token types the grammar would have accepted there.
     """
 
-    index: int
+    at: int
     expected: tuple[str, ...]
 
 
@@ -347,7 +346,7 @@ def parse_tokens(tokens: list[Tok]) -> tuple[list[Any], list[Rejection]]:
             ended where the grammar needs more (no title, say).
     """
     try:
-        return reference_parser().parse(iter(tokens)), []  # the fast path: no rejection
+        return reference_parser().parse(iter(tokens)), []  # type: ignore[return-value]  # fast path
     except UnexpectedToken:
         pass
     errors: list[Rejection] = []
@@ -385,7 +384,7 @@ def _feed(tokens: list[Tok], errors: list[Rejection]) -> list[Any]:
     skipped = 0
     i = 0
     while i < len(tokens):
-        before = parser.copy()
+        before = parser.copy()  # type: ignore[no-untyped-call]
         try:
             parser.feed_token(tokens[i])  # type: ignore[arg-type]
         except UnexpectedToken as e:
@@ -401,7 +400,7 @@ def _feed(tokens: list[Tok], errors: list[Rejection]) -> list[Any]:
         history.append((i, before))
         del history[:-ROLLBACK]
         i += 1
-    return parser.feed_eof()  # type: ignore[no-any-return]
+    return parser.feed_eof()  # type: ignore[no-any-return,no-untyped-call]
 
 
 def _repair(tokens: list[Tok], i: int, before: Any, history: list[tuple[int, Any]]) -> tuple[int, Any]:

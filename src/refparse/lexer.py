@@ -81,7 +81,11 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("ETAL", r"et\.? ?al\.?|and others|u\.? ?a\.|et coll\."),
     ("AND", r"and|&|und"),
     ("ND", r"n\.? ?d\.?|[Nn]o date|[Uu]ndated|s\.? ?d\.?"),
-    ("INPRESS", r"[Ii]n [Pp]ress|[Ff]orthcoming|[Uu]npublished(?: data| work)?|[Ii]n preparation|[Pp]ersonal communication|[Ss]ubmitted"),
+    (
+        "INPRESS",
+        r"[Ii]n [Pp]ress|[Ff]orthcoming|[Uu]npublished(?: data| work)?|[Ii]n preparation"
+        r"|[Pp]ersonal communication|[Ss]ubmitted",
+    ),
     ("IN", r"[Ii]n:?"),
     ("EDS", r"(?:eds?|Eds?|Hrsg)\.?|[Ee]ditors?|\((?:eds?|Eds?|editors?|Editors?)\.?\)|[Ee]dited by"),
     ("DOIKW", r"doi:?|Doi:?|DOI:|https?://(?:dx\.)?doi\.org/?"),
@@ -91,17 +95,35 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("ARTNO", r"Art(?:icle)?\.? ?(?:[Nn]o|[Nn]umber|ID|[Nn]r)\.?:?|Article ID:?|e-?[Ll]ocator:?|Artn\.?"),
     ("VOL", r"[Vv]ol(?:ume)?s?\.?(?: (?P<V_VOL>\d+))?"),
     ("NO", r"[Nn]o\.?|[Nn]r\.?|[Ii]ssue|[Nn]umber"),
-    ("SUPPL", r"(?:\d+ )?[Ss]uppl?(?:ement)?\.?(?: ?(?:[0-9]+[A-Za-z]?|[A-Z]))?|(?:\d+ )?(?:[Pp]t\.?|[Pp]art) ?(?:\d+|[A-Z])"),
+    (
+        "SUPPL",
+        r"(?:\d+ )?[Ss]uppl?(?:ement)?\.?(?: ?(?:[0-9]+[A-Za-z]?|[A-Z]))?"
+        r"|(?:\d+ )?(?:[Pp]t\.?|[Pp]art) ?(?:\d+|[A-Z])",
+    ),
     ("AVAIL", r"Available(?: (?:from|at|online))?:?|Retrieved from:?|URL:?|Online:?|Accessible at:?"),
-    ("ACCESSED", r"(?:[Aa]ccessed(?: on)?|[Cc]ited|[Ll]ast accessed|[Vv]iewed|[Rr]etrieved(?! from)):? ?(?P<V_ACCESSED>.*)"),
+    (
+        "ACCESSED",
+        r"(?:[Aa]ccessed(?: on)?|[Cc]ited|[Ll]ast accessed|[Vv]iewed|[Rr]etrieved(?! from)):? ?(?P<V_ACCESSED>.*)",
+    ),
     ("PRESENTED", r"(?:(?:Paper|Poster|Abstract|Oral presentation) )?[Pp]resented at:? ?(?P<V_EVENT>.*)"),
-    ("EPUB", r"\[?(?:Epub|E-?pub(?:lished)?|Published online|[Oo]nline ahead of print|Epub ahead of print)\b ?(?P<V_EPUB>.*)"
-             r"|(?P<V_EPUBDATE>(?:1[89]|20)\d\d(?: [A-Z][a-z]{2}\.?(?: \d{1,2})?)?\.? ?\[?(?:Epub|E-?pub)[^\]]*\]?)"),
+    (
+        "EPUB",
+        r"\[?(?:Epub|E-?pub(?:lished)?|Published online|[Oo]nline ahead of print|Epub ahead of print)\b ?(?P<V_EPUB>.*)"
+        r"|(?P<V_EPUBDATE>(?:1[89]|20)\d\d(?: [A-Z][a-z]{2}\.?(?: \d{1,2})?)?\.? ?\[?(?:Epub|E-?pub)[^\]]*\]?)",
+    ),
     ("ISBN", r"ISBN(?:-1[03])?:? ?(?P<V_ISBN>[0-9][0-9Xx -]{8,20})"),
     ("ARXIV", r"(?P<V_ARXIV>arXiv: ?\S+)"),
     ("MONTH", r"(?:\d{1,2} )?" + _MONTHS + r"(?: ?[-/\u2013] ?" + _MONTHS + r")?(?: \d{1,2}(?:st|nd|rd|th)?)?"),
-    ("EDITION", r"(?P<V_EDITION>\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth|[Rr]ev(?:ised)?\.?) (?:[Ee]d(?:ition|n)?\.?)"),
-    ("THESIS", r"\[?(?P<V_THESIS>(?:Ph\.? ?D\.?|Doctoral|Master'?s?|MSc|Bachelor'?s?) (?:[Tt]hesis|[Dd]issertation)|[Dd]issertation|[Tt]hesis)\]?"),
+    (
+        "EDITION",
+        r"(?P<V_EDITION>\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth|[Rr]ev(?:ised)?\.?)"
+        r" (?:[Ee]d(?:ition|n)?\.?)",
+    ),
+    (
+        "THESIS",
+        r"\[?(?P<V_THESIS>(?:Ph\.? ?D\.?|Doctoral|Master'?s?|MSc|Bachelor'?s?) (?:[Tt]hesis|[Dd]issertation)"
+        r"|[Dd]issertation|[Tt]hesis)\]?",
+    ),
     ("GENRE", r"\[(?P<V_GENRE>[^\]]{2,40})\]"),
 ]
 _LEAD = r"(?P<lead>(?:" + _PUNCT_CLASS + r")*?)"
@@ -180,9 +202,12 @@ def _compound(text: str) -> _Kinds | None:
         if atom in _PUNCT_TYPES:
             out.append((_PUNCT_TYPES[atom], atom))
             continue
-        kinds = _keyword(atom) or ((kind, atom),) if (kind := _shape(atom)) else _keyword(atom)
-        if not kinds or any(k in ("TEXT", "RANGE") for k, _ in kinds):
-            return None
+        kinds = _keyword(atom)
+        if kinds is None:
+            kind = _shape(atom)
+            if kind is None or kind == "RANGE":
+                return None
+            kinds = ((kind, atom),)
         out.extend(kinds)
     return tuple(out)
 
@@ -210,13 +235,13 @@ def classify(text: str) -> _Kinds:
     m = _WRAPPED.fullmatch(text)
     if m and (m.group("lead") or m.group("trail")):
         core = m.group("core")
-        inner = _shape(core) or (_keyword(core) and "KW")
-        if inner == "KW":
-            kw = _keyword(core)
-            assert kw is not None
-            return (*_punct(m.group("lead")), *kw, *_punct(m.group("trail")))
+        lead, trail = _punct(m.group("lead")), _punct(m.group("trail"))
+        inner = _shape(core)
         if inner is not None:
-            return (*_punct(m.group("lead")), (inner, core), *_punct(m.group("trail")))
+            return (*lead, (inner, core), *trail)
+        kw = _keyword(core)
+        if kw is not None:
+            return (*lead, *kw, *trail)
     node = _TEXT_NODE.fullmatch(text)
     if node is not None:
         return (*_punct(node.group("lead")), *classify(node.group("rest")))
@@ -251,10 +276,10 @@ class Tok:
     fields Lark reads when it builds its end-of-input token.
     """
 
-    __slots__ = ("type", "value", "line", "index")
+    __slots__ = ("index", "line", "type", "value")
     start_pos = column = end_line = end_column = end_pos = None
 
-    def __init__(self, type: str, value: str, line: int, index: int) -> None:  # noqa: A002 - Lark's name
+    def __init__(self, type: str, value: str, line: int, index: int) -> None:
         self.type = type
         self.value = value
         self.line = line
@@ -291,7 +316,7 @@ class Tokens(NamedTuple):
 
     def toks(self) -> list[Tok]:
         """Parser tokens (``Tok``) for these tokens."""
-        return [Tok(t, v, n, i) for i, (t, v, n) in enumerate(zip(self.types, self.values, self.lines))]
+        return [Tok(t, v, n, i) for i, (t, v, n) in enumerate(zip(self.types, self.values, self.lines, strict=True))]
 
 
 _CONTEXTUAL = frozenset({"NOISE", "TEXT", "TEXT?", "INIT", "DOI"})

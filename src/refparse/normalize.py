@@ -260,7 +260,7 @@ def doi(text: str | None) -> str | None:
         value = value[:-1].rstrip(".,;")
     while value.endswith("]") and value.count("]") > value.count("["):
         value = value[:-1].rstrip(".,;")
-    return value
+    return value if _DOI.fullmatch(value) else None
 
 
 def pmid(text: str | None) -> str | None:

@@ -7,7 +7,6 @@ long the list is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from lark.exceptions import UnexpectedToken
@@ -104,8 +103,8 @@ def parse_block(block: Block) -> Citation:
         warnings.append(Diagnostic(code=code, message=plan.reason or "not parsed", line=start))
     for r in plan.rejections:
         warnings.append(
-            Diagnostic(code="grammar", message="skipped: " + _unexpected(tokens, r.index, r.expected),
-                       line=tokens.lines[r.index])
+            Diagnostic(code="grammar", message="skipped: " + _unexpected(tokens, r.at, r.expected),
+                       line=tokens.lines[r.at])
         )
     return Citation.model_validate(
         {

@@ -42,7 +42,8 @@ def recover(types: tuple[str, ...] | list[str], reason: str) -> Plan:
         steps.append(("title", "text", (title,)))
     seen: set[str] = set()
     for j, kind in enumerate(types):
-        field = None
+        field: str | None = None
+        step: Step
         if kind == "YEAR":
             field, step = "date", ("date", "date", (j, None))
         elif kind in _SINGLE:

@@ -185,7 +185,8 @@ class DocumentStream:
             yield from document.blocks
             return
         self.preface = tuple(buffered)
-        number, label_line, body = 1, first.number, []
+        number, label_line = 1, first.number
+        body: list[Line] = []
         for line in self._lines:
             if _label(line.text) == number + 1:
                 yield Block(number, label_line, tuple(body))
