@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from refparse.cli import main
 
 
@@ -48,16 +48,24 @@ def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
     assert json.loads(out)[0]["title"] == "A title of a study"
 
 
-def test_unparsed_reference_is_reported_on_one_line_and_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unparsed_reference_is_reported_on_one_line_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = tmp_path / "page.txt"
-    page.write_text("1.\nGupta\nS\n.\nA title of a study\n.\nBlood\n.\n2020\n;\n1\n:\n2\n.\n2.\nGupta\nS\n,\n", encoding="utf-8")
+    page.write_text(
+        "1.\nGupta\nS\n.\nA title of a study\n.\nBlood\n.\n2020\n;\n1\n:\n2\n.\n2.\nGupta\nS\n,\n", encoding="utf-8"
+    )
     code, out, err = run(["convert", str(page)], capsys)
     items = json.loads(out)
     assert len(items) == 2
     assert "Raw: Gupta S," in items[1]["note"]
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"refparse: {page}: reference 2 (lines 15-18):")
-    assert code == 0  # a recovered reference is reported, the file still converted
+    # The file is converted and the reference kept (raw text and reason): exit 0, so that programs
+    # reading the output on success keep every reference; --strict makes it exit 1.
+    assert code == 0
+    strict_code, strict_out, _ = run(["convert", str(page), "--strict"], capsys)
+    assert strict_code == 1 and json.loads(strict_out) == items
 
 
 @pytest.mark.parametrize(
@@ -71,7 +79,7 @@ def test_bad_input_is_one_clear_line_and_exit_1(tmp_path: Path, capsys: pytest.C
                                                 content: bytes, message: str) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    code, out, err = run(["convert", str(bad)], capsys)
+    code, _, err = run(["convert", str(bad)], capsys)
     assert code == 1
     assert message in err and "Traceback" not in err
     assert err.count("\n") == 1

@@ -1,24 +1,67 @@
 """The ``refparse`` command: parse arguments, call the library, report errors.
 
-No parsing logic lives here: each error the library raises becomes one line
-on stderr and an exit status (0 all good; 1 some input failed or some
-references were not parsed; 2 usage error).
+No conversion logic lives here (that is :mod:`refparse.batch`): this module
+turns arguments into :class:`refparse.batch.BatchOptions`, shows progress
+through :class:`refparse.batch.console.Console`, and maps the outcome to an
+exit status:
+
+* 0 — every input converted, every reference parsed;
+* 1 — some input failed, had references that were not fully parsed, or
+  needed the fallback encoding (or no input was found);
+* 2 — usage error (bad option or combination; nothing was converted);
+* 130 — stopped by Ctrl-C (finished outputs are kept).
+
+No traceback reaches the user: a bug is one line asking for a report
+(``REFPARSE_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .errors import RefparseError
-from .export.csljson import to_csl_json
-from .detect import format_names, parse_any
-from .read import decode
+from .detect import format_names
+from .errors import OptionError, RefparseError
+from .export import FORMATS
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+_EXAMPLES = """\
+Examples:
+  refparse convert page.txt --to bibtex -o refs.bib
+  refparse convert pages/ --to csljson --out-dir json/ --report report.jsonl
+  refparse convert pages/ --glob '*.html.txt' --to ris -o all.ris -j 4
+  cat page.txt | refparse convert - --to text --style apa
+  REFPARSE_MAILTO=you@example.org refparse convert page.txt --to jsonl --enrich --verify -o refs.jsonl
+
+exit status: 0 all converted; 1 some input failed or had references not fully
+parsed; 2 usage error; 130 interrupted (finished outputs are kept)."""
+
+_SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*")
+
+
+def parse_size(text: str) -> int:
+    """``20M``, ``50MB``, ``512k``, ``1G`` or bytes; 0 means no limit."""
+    m = _SIZE.fullmatch(text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 20M, 512k or 0 for no limit)")
+    return int(float(m.group(1)) * 1024 ** "_kmg".index(m.group(2).lower() or "_"))
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r} (0 means one per core)")
+    return n
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,67 +71,139 @@ def _parser() -> argparse.ArgumentParser:
     conv = sub.add_parser(
         "convert",
         help="convert reference lists to CSL-JSON, BibTeX, RIS ...",
-        description="Convert reference lists. Example: refparse convert page.txt --to csljson -o refs.json",
+        description="Convert reference lists: files, whole folders (in parallel) or standard input.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    conv.add_argument("inputs", nargs="*", metavar="INPUT", help="input files; '-' or nothing reads stdin")
-    conv.add_argument("--to", default="csljson", choices=["csljson"], help="output format (default csljson)")
-    conv.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    conv.add_argument(
-        "--from",
-        dest="from_format",
-        choices=format_names(),
-        default=None,
-        help="input format (default: detected from the content)",
+    conv.add_argument("inputs", nargs="*", metavar="PATH",
+                      help="a file, a folder (searched recursively) or '-' for stdin (the default)")
+    out = conv.add_argument_group("output")
+    out.add_argument("--to", default="csljson", choices=list(FORMATS), help="output format (default csljson)")
+    where = out.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", metavar="FILE", type=Path, help="write everything into FILE")
+    where.add_argument("--out-dir", metavar="DIR", type=Path,
+                       help="one output per input below DIR (same relative path, new extension)")
+    out.add_argument("--style", help="citation style for --to text (vancouver, apa, ama ... or a .csl file)")
+    out.add_argument("--locale", help="CSL locale for --to text, such as en-GB (default: the style's)")
+    out.add_argument("--ascii", action="store_true",
+                     help="ASCII only: LaTeX accents for bibtex, \\u escapes for csljson and jsonl")
+    out.add_argument("--biblatex", action="store_true", help="BibLaTeX fields (date, journaltitle ...) for --to bibtex")
+    out.add_argument("--report", metavar="FILE", type=Path, help="write a JSON Lines report, one line per input")
+    inp = conv.add_argument_group("input")
+    inp.add_argument("--from", dest="from_format", choices=format_names(), default=None,
+                     help="input format (default: detected from the content)")
+    inp.add_argument("--glob", dest="globs", action="append", metavar="PATTERN",
+                     help="file names to take from folders (repeatable; default *.txt and *.md)")
+    inp.add_argument("--encoding-fallback", default="cp1252", metavar="CODEC",
+                     help="codec for files that are not UTF-8 (default cp1252; 'none' to refuse them)")
+    inp.add_argument("--max-size", type=parse_size, default=20 * 1024 * 1024, metavar="SIZE",
+                     help="refuse larger inputs (default 20M; 0 for no limit)")
+    run = conv.add_argument_group("run")
+    run.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N",
+                     help="worker processes (default 0: one per core)")
+    run.add_argument("--resume", action="store_true", help="with --out-dir: skip inputs whose output is newer")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; only failures")
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a reference could not be fully parsed or an input needed the encoding fallback "
+        "(such references are still written, with their raw text)",
     )
+    net = conv.add_argument_group("Crossref (DOIs; runs in one process, bounded by Crossref's rate limit)")
+    net.add_argument("--enrich", action="store_true",
+                     help="add DOIs from Crossref to references that print none (strong evidence only)")
+    net.add_argument("--verify", action="store_true",
+                     help="check printed DOIs against Crossref; warn where the record disagrees")
+    net.add_argument("--cache", metavar="PATH", type=Path,
+                     help="HTTP cache file (default: crossref.sqlite in the user cache directory)")
+    net.add_argument("--cache-expire", metavar="AGE", default="30d",
+                     help="how long cached answers are used: seconds, 12h, 30d or never (default 30d)")
+    net.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    net.add_argument("--offline", action="store_true", help="use cached answers only; never the network")
+    net.add_argument("--mailto", metavar="EMAIL",
+                     help="contact address for Crossref's polite pool (default $REFPARSE_MAILTO)")
+    net.add_argument("--crossref-url", metavar="URL",
+                     help="Crossref REST API root (default $REFPARSE_CROSSREF_URL or https://api.crossref.org)")
     return ap
 
 
-def _read(name: str) -> tuple[str, str]:
-    if name == "-":
-        data = sys.stdin.buffer.read()
-        label = "<stdin>"
-    else:
-        try:
-            data = Path(name).read_bytes()
-        except OSError as e:
-            raise RefparseError(f"{name}: cannot read ({e.strerror or e})") from e
-        label = name
-    text, _ = decode(data, source=label)
-    return text, label
+def _export_options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if args.style is not None:
+        if args.to != "text":
+            raise OptionError("--style applies only to --to text")
+        options["style"] = args.style
+    if args.locale is not None:
+        if args.to != "text":
+            raise OptionError("--locale applies only to --to text")
+        options["locale"] = args.locale
+    if args.ascii:
+        if args.to not in ("bibtex", "csljson", "jsonl"):
+            raise OptionError(f"--ascii does not apply to --to {args.to}")
+        options["ascii"] = True
+    if args.biblatex:
+        if args.to != "bibtex":
+            raise OptionError("--biblatex applies only to --to bibtex")
+        options["biblatex"] = True
+    return options
+
+
+def _enricher(args: argparse.Namespace) -> Any:
+    """The Crossref step for ``--enrich``/``--verify`` (``None`` without them)."""
+    if not (args.enrich or args.verify):
+        if args.offline or args.no_cache or args.cache or args.mailto or args.crossref_url:
+            raise OptionError("--cache, --no-cache, --offline, --mailto and --crossref-url need --enrich or --verify")
+        return None
+    # imported here: the enrich stage loads requests, which a plain conversion never needs
+    from .enrich import Enricher, EnrichOptions, parse_expire
+
+    given = {"mailto": args.mailto, "base_url": args.crossref_url}
+    crossref = EnrichOptions(
+        cache_path=args.cache,
+        cache_expire=parse_expire(args.cache_expire),
+        no_cache=args.no_cache,
+        offline=args.offline,
+        **{k: v for k, v in given.items() if v},
+    )
+    return Enricher(crossref, lookup=args.enrich, check=args.verify)
 
 
 def convert(args: argparse.Namespace) -> int:
-    """Run ``refparse convert``."""
-    status = EXIT_OK
-    citations = []
-    for name in args.inputs or ["-"]:
-        try:
-            text, label = _read(name)
-        except RefparseError as e:
-            print(f"refparse: {e}", file=sys.stderr)
-            status = EXIT_FAILED
-            continue
-        try:
-            result = parse_any(text, args.from_format, source=label)
-        except RefparseError as e:
-            print(f"refparse: {e}", file=sys.stderr)
-            status = EXIT_FAILED
-            continue
-        for w in result.warnings:
-            print(f"refparse: {label}: {w.message}", file=sys.stderr)
-            status = EXIT_FAILED
-        what = "card" if result.format == "card" else "reference"
-        for f in result.failures:
-            lines = f"lines {f.span.start}-{f.span.end}" if f.span else "?"
-            number = f" {f.number}" if f.number is not None else ""
-            print(f"refparse: {label}: {what}{number} ({lines}): {f.reason}", file=sys.stderr)
-        citations.extend(result.citations)
-    out = to_csl_json(citations)
-    if args.output:
-        Path(args.output).write_text(out, encoding="utf-8")
-    else:
-        sys.stdout.write(out)
-    return status
+    """Run ``refparse convert``: build the options, run the batch, report."""
+    from .batch import BatchOptions, convert_paths
+    from .batch.console import Console
+    from .batch.inputs import DEFAULT_GLOBS, count_sources
+
+    fallback = None if args.encoding_fallback.lower() == "none" else args.encoding_fallback
+    enricher = _enricher(args)
+    options = BatchOptions(
+        to=args.to,
+        export_options=_export_options(args),
+        from_format=args.from_format,
+        out_dir=args.out_dir,
+        output=args.output,
+        globs=tuple(args.globs or DEFAULT_GLOBS),
+        jobs=args.jobs,
+        resume=args.resume,
+        encoding_fallback=fallback,
+        max_size=args.max_size,
+        report=args.report,
+        strict=args.strict,
+        enrich=enricher,
+    )
+    paths = args.inputs or ["-"]
+    total = None
+    if Console.wants_total(sys.stderr, args.quiet) and "-" not in paths:
+        total = count_sources(paths, options.globs, [p for p in (args.out_dir, args.output) if p])
+    console = Console(sys.stderr, args.quiet, total)
+    summary = None
+    try:
+        summary = convert_paths(paths, options, on_result=console, stdout=sys.stdout)
+    finally:
+        console.close(summary, resumable=args.out_dir is not None)
+        if enricher is not None:
+            enricher.close()
+    return summary.exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,12 +211,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return convert(args)
+    except OptionError as e:
+        print(f"refparse: {e}", file=sys.stderr)
+        return EXIT_USAGE
     except RefparseError as e:
         print(f"refparse: {e}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("refparse: interrupted", file=sys.stderr)
-        return 130
+        print("refparse: interrupted; finished outputs are kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `refparse convert ... | head`: the reader left; not an error worth a word
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
+    except Exception as e:
+        if os.environ.get("REFPARSE_DEBUG") == "1":
+            raise
+        print(f"refparse: internal error ({type(e).__name__}: {e}); please report it "
+              "(REFPARSE_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

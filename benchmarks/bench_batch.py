@@ -1,0 +1,206 @@
+"""Benchmark of the batch converter: throughput with -j 1 and -j 2, and peak memory as input grows.
+
+Run from the repository root (any machine; figures in ``benchmarks/README.md``)::
+
+    python benchmarks/bench_batch.py                  # 200 files, 3 repeats, 10x for memory
+    python benchmarks/bench_batch.py --files 400 --repeat 5
+
+What it measures, each time by running ``refparse convert DIR --out-dir OUT -q`` as a
+subprocess, exactly as a user would:
+
+* **throughput**: references per second (wall clock, start-up included) on >= 10,000
+  references over >= 200 files made from the fixtures (the seed and the dev pages, whole),
+  ``-j 1`` and ``-j 2`` interleaved in the same run; medians of ``--repeat`` runs;
+* **peak memory** for that corpus and for one ``--scale`` times larger (more files), with
+  ``-j 2``: the largest resident set of any one process of the run (``ru_maxrss`` of the
+  waited-for children, exact) and, on Linux, the peak of the whole process tree's summed RSS
+  (sampled every 20 ms from ``/proc``; shared pages of forked workers are counted once per
+  process, so it overstates);
+* **one long file**: a single page of N and ``--scale`` x N references (renumbered seed
+  references), ``--max-size 0``: memory must not grow with the length of one input either.
+
+No dependency beyond the standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+_LABEL = re.compile(r"^\[?(\d+)[.\]]$")
+
+
+def pages() -> list[tuple[str, int]]:
+    """The fixture pages (text, number of references)."""
+    out = []
+    for path in [FIXTURES / "seed000.txt", *sorted((FIXTURES / "dev").glob("*.txt"))]:
+        text = path.read_text(encoding="utf-8")
+        refs = 0
+        for line in text.splitlines():
+            m = _LABEL.match(line.strip())
+            if m and int(m.group(1)) == refs + 1:
+                refs += 1
+        out.append((text, refs))
+    return out
+
+
+def make_corpus(folder: Path, files: int) -> int:
+    """``files`` pages in ``folder`` (fixture pages in rotation); returns the reference count."""
+    folder.mkdir(parents=True)
+    total = 0
+    source = pages()
+    for i in range(files):
+        text, refs = source[i % len(source)]
+        (folder / f"{i // 100:03d}" / f"page{i:06d}.txt").parent.mkdir(exist_ok=True)
+        (folder / f"{i // 100:03d}" / f"page{i:06d}.txt").write_text(text, encoding="utf-8")
+        total += refs
+    return total
+
+
+def make_long_page(path: Path, references: int) -> None:
+    """One page of ``references`` seed references, numbered 1..N (a single streamed list)."""
+    blocks: list[list[str]] = []
+    number = 0
+    for line in (FIXTURES / "seed000.txt").read_text(encoding="utf-8").splitlines():
+        m = _LABEL.match(line.strip())
+        if m and int(m.group(1)) == number + 1:
+            number += 1
+            blocks.append([])
+        elif number and number < 68:
+            blocks[-1].append(line)
+    with path.open("w", encoding="utf-8") as f:
+        for n in range(references):
+            f.write(f"{n + 1}.\n" + "\n".join(blocks[n % len(blocks)]) + "\n")
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Summed VmRSS of a process and its descendants (Linux /proc), in KiB."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+                    break
+            stack += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+_CHILD = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(ru.ru_maxrss, code, ru.ru_utime + ru.ru_stime)
+"""
+
+
+def run(args: list[str], sample: bool = False) -> tuple[float, int, int, float]:
+    """Run ``refparse`` once: (seconds, max RSS of one process in KiB, peak tree RSS in KiB or 0, CPU seconds).
+
+    A small wrapper process runs the command, so that ``RUSAGE_CHILDREN`` covers this run only.
+    """
+    command = [sys.executable, "-c", _CHILD, sys.executable, "-m", "refparse.cli", *args]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while sample and proc.poll() is None and sys.platform.startswith("linux"):
+        peak = max(peak, _tree_rss_kb(proc.pid) - _own_rss_kb(proc.pid))
+        time.sleep(0.02)
+    out, _ = proc.communicate()
+    seconds = time.perf_counter() - started
+    fields = out.split()
+    maxrss, code, cpu = int(fields[0]), int(fields[1]), float(fields[2])
+    if code not in (0, 1):
+        raise SystemExit(f"refparse exited {code} for {args}")
+    return seconds, maxrss, peak, cpu
+
+
+def _own_rss_kb(pid: int) -> int:
+    """The wrapper's own RSS (left out of the tree sum)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", type=int, default=200, help="files in the small corpus (default 200)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per -j setting (default 3)")
+    ap.add_argument("--scale", type=int, default=10, help="growth factor for the memory runs (default 10)")
+    ap.add_argument("--long", type=int, default=10_000, help="references in the small single long file")
+    ap.add_argument("--to", default="csljson", help="output format (default csljson)")
+    ap.add_argument("--throughput-only", action="store_true", help="skip the memory runs")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="refparse-bench-"))
+    try:
+        small_refs = make_corpus(work / "small", args.files)
+        print(f"corpus: {args.files} files, {small_refs:,} references; cores available: {os.cpu_count()}; "
+              f"load average before: {os.getloadavg()[0]:.2f}")
+        times: dict[int, list[float]] = {1: [], 2: []}
+        cpu: dict[int, list[float]] = {1: [], 2: []}
+        for _ in range(args.repeat):
+            for jobs in (1, 2):  # interleaved, so drifting machine load hits both alike
+                shutil.rmtree(work / "out", ignore_errors=True)
+                seconds, _, _, used = run(["convert", str(work / "small"), "--out-dir", str(work / "out"),
+                                           "--to", args.to, "-q", "-j", str(jobs)])
+                times[jobs].append(seconds)
+                cpu[jobs].append(used)
+        rate = {j: small_refs / statistics.median(t) for j, t in times.items()}
+        print("\n| -j | median s | references/s | CPU s (all processes) | runs (s) |\n|---|---|---|---|---|")
+        for j in (1, 2):
+            runs = ", ".join(f"{t:.2f}" for t in times[j])
+            print(f"| {j} | {statistics.median(times[j]):.2f} | {rate[j]:,.0f} | "
+                  f"{statistics.median(cpu[j]):.2f} | {runs} |")
+        print(f"\n-j 2 / -j 1 throughput: {rate[2] / rate[1]:.2f}x; CPU spent, -j 2 / -j 1: "
+              f"{statistics.median(cpu[2]) / statistics.median(cpu[1]):.2f} (overhead of the pool); "
+              f"load average after: {os.getloadavg()[0]:.2f}")
+
+        if args.throughput_only:
+            return
+        big_refs = make_corpus(work / "big", args.files * args.scale)
+        print("\n| input (-j 2) | references | s | max RSS of one process (MB) | peak tree RSS (MB) |")
+        print("|---|---|---|---|---|")
+        memory = {}
+        for name, refs in (("small", small_refs), ("big", big_refs)):
+            shutil.rmtree(work / "out", ignore_errors=True)
+            seconds, maxrss, tree, _ = run(["convert", str(work / name), "--out-dir", str(work / "out"),
+                                            "--to", args.to, "-q", "-j", "2"], sample=True)
+            memory[name] = (maxrss, tree)
+            files = args.files * (args.scale if name == "big" else 1)
+            print(f"| {files:,} files | {refs:,} | {seconds:.1f} | {maxrss / 1024:.1f} | {tree / 1024:.1f} |")
+        for name, refs in (("long-small", args.long), ("long-big", args.long * args.scale)):
+            page = work / f"{name}.txt"
+            make_long_page(page, refs)
+            seconds, maxrss, tree, _ = run(["convert", str(page), "-o", str(work / "long.out"), "--to", args.to,
+                                            "-q", "--max-size", "0"], sample=True)
+            memory[name] = (maxrss, tree)
+            print(f"| one file, {page.stat().st_size / 1e6:.0f} MB | {refs:,} | {seconds:.1f} | "
+                  f"{maxrss / 1024:.1f} | {tree / 1024:.1f} |")
+        ratio = memory["big"][0] / memory["small"][0]
+        long_ratio = memory["long-big"][0] / memory["long-small"][0]
+        print(f"\npeak RSS ratio, {args.scale}x more files: {ratio:.2f} (one process), "
+              f"{memory['big'][1] / max(memory['small'][1], 1):.2f} (tree); "
+              f"{args.scale}x longer file: {long_ratio:.2f}; target <= 1.5")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""One input file → one output: the work a batch worker does.
+
+:func:`convert_file` never raises: whatever goes wrong with an input (it is
+missing, unreadable, empty, binary, too large, in no known encoding or
+format, has no references) becomes a :class:`FileResult` with
+``status="failed"``, a stable ``reason`` code and one clear message, so one
+bad file never stops a run. The file is read as a stream
+(:class:`refparse.pipeline.CitationStream`) and written as a stream
+(:mod:`refparse.batch.writers`), so memory does not grow with its size.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from ..cards import parse_cards
+from ..detect import detect_format
+from ..errors import CacheError, InputError, RefparseError
+from ..models import Citation
+from ..pipeline import CitationStream
+from .files import DEFAULT_MAX_SIZE, RejectedInputError, check_file, sniff_encoding
+from .writers import AtomicFile, StreamWriter, fix_bibtex_keys
+
+#: Characters read to decide the input format before parsing as a stream.
+HEAD_CHARS = 1 << 20
+#: Citations between two looks at the stop flag.
+_CHECK_EVERY = 32
+
+Status = Literal["ok", "warning", "failed", "skipped", "interrupted", "not-done"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a worker needs to convert any input (sent with each task).
+
+    Attributes:
+        writer: the output format and its options.
+        from_format: force an input format (``linebroken``, ``card``); ``None`` detects it.
+        encoding_fallback: codec tried when the bytes are not UTF-8; ``None`` refuses them.
+        max_size: largest input in bytes; ``None`` for no limit.
+        enrich: a callable applied to each input's citations (chunks), or ``None``.
+    """
+
+    writer: StreamWriter
+    from_format: str | None = None
+    encoding_fallback: str | None = "cp1252"
+    max_size: int | None = DEFAULT_MAX_SIZE
+    enrich: Callable[[list[Citation]], list[Citation]] | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input to convert.
+
+    Attributes:
+        seq: its position in the run (0-based): results come back in this order.
+        label: its name in messages and the report (the path as found, ``<stdin>``).
+        path: the file to read.
+        output: the output file (``--out-dir`` mode), or ``None``.
+        part: the fragment file of a combined output (``-o``/stdout mode), or ``None``.
+        settings: how to convert.
+    """
+
+    seq: int
+    label: str
+    path: str
+    output: str | None
+    part: str | None
+    settings: Settings
+
+
+@dataclass
+class FileResult:
+    """What became of one input: the line the report writes for it.
+
+    Attributes:
+        input: the input's label.
+        output: the output file written (``None`` when nothing was written).
+        status: ``ok``; ``warning`` (converted, but some references were not
+            fully parsed or the encoding was a fallback); ``failed``;
+            ``skipped`` (``--resume``: output newer than input);
+            ``interrupted`` (stopped while converting); ``not-done``
+            (never started because the run was stopped).
+        reason: for failures, a stable code (see :class:`RejectedInputError`).
+        error: for failures, one clear sentence.
+        format: the input format read.
+        encoding: the codec the bytes were decoded with.
+        references: references found.
+        parsed: references the grammar accepted whole.
+        unparsed: references kept with recovered fields only.
+        warnings: every diagnostic: ``{"reference", "line", "code", "message"}``.
+        unparsed_references: ``{"reference", "lines", "reason"}`` per unparsed one.
+        seconds: wall time spent on this input.
+    """
+
+    input: str
+    output: str | None = None
+    status: Status = "ok"
+    reason: str | None = None
+    error: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    references: int = 0
+    parsed: int = 0
+    unparsed: int = 0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    unparsed_references: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    seq: int = field(default=-1, repr=False)
+    part: str | None = field(default=None, repr=False)
+
+    def record(self) -> dict[str, Any]:
+        """The report's JSON object (internal fields left out)."""
+        data = asdict(self)
+        del data["seq"], data["part"]
+        data["seconds"] = round(self.seconds, 4)
+        return data
+
+    def fail(self, reason: str, message: str) -> FileResult:
+        """Mark as failed (nothing written) and return self."""
+        self.status, self.reason, self.error, self.output = "failed", reason, message, None
+        return self
+
+
+def _open_text(path: Path, encoding: str) -> IO[str]:
+    return path.open(encoding=encoding, errors="strict")
+
+
+def input_format(path: Path, encoding: str) -> str:
+    """Detect the input format from the file's first :data:`HEAD_CHARS` characters.
+
+    Why the head: the format shows in the first references or cards, and
+    reading a whole large file into memory only to choose a parser would
+    defeat streaming. Only when the head matches no format and the file
+    goes on is the whole text tried.
+
+    Raises:
+        RejectedInputError: no known format (reason ``no-references``).
+    """
+    with _open_text(path, encoding) as f:
+        head = f.read(HEAD_CHARS)
+        more = bool(f.read(1))
+    try:
+        return detect_format(head)
+    except InputError as e:
+        if not more:
+            raise RejectedInputError("no-references", f"no references found: {e}") from e
+    with _open_text(path, encoding) as f:
+        try:
+            return detect_format(f.read())
+        except InputError as e:
+            raise RejectedInputError("no-references", f"no references found: {e}") from e
+
+
+def _citations(path: Path, encoding: str, fmt: str, notes: list[str]) -> Iterator[Citation]:
+    """The input's citations as a stream; document warnings land in ``notes`` at the end."""
+    with _open_text(path, encoding) as f:
+        if fmt == "card":  # cards have no streaming parser; a card file is small
+            result = parse_cards(f.read())
+            yield from result.citations
+            notes.extend(w.message for w in result.warnings)
+            return
+        stream = CitationStream(f)
+        yield from stream
+        notes.extend(w.message for w in stream.result().warnings)
+
+
+def _chunks(citations: Iterable[Citation], size: int) -> Iterator[list[Citation]]:
+    chunk: list[Citation] = []
+    for c in citations:
+        chunk.append(c)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _tally(result: FileResult, c: Citation) -> None:
+    result.references += 1
+    line = c.span.start if c.span else None
+    if c.status == "parsed":
+        result.parsed += 1
+    else:
+        result.unparsed += 1
+        lines = [c.span.start, c.span.end] if c.span else None
+        result.unparsed_references.append({"reference": c.number, "lines": lines, "reason": c.reason})
+    for w in c.warnings:
+        result.warnings.append({"reference": c.number, "line": w.line or line, "code": w.code, "message": w.message})
+
+
+def _unwritable(target: Path, e: OSError) -> RejectedInputError:
+    return RejectedInputError("output", f"cannot write {target}: {(e.strerror or str(e)).lower()}")
+
+
+def _write(task: Task, result: FileResult, citations: Iterable[Citation], should_stop: Callable[[], bool]) -> None:
+    """Stream citations into the task's output (or fragment) and commit it."""
+    writer = task.settings.writer
+    target = Path(task.output or task.part or "")
+    whole_document = task.output is not None
+    try:
+        out = AtomicFile(target)
+    except OSError as e:
+        raise _unwritable(target, e) from e
+
+    def put(text: str) -> None:
+        try:
+            out.write(text)
+        except OSError as e:  # a full disk is the output's problem, not the input's
+            raise _unwritable(target, e) from e
+
+    try:
+        kept: list[Citation] = []
+        for index, c in enumerate(citations):
+            if index % _CHECK_EVERY == 0 and should_stop():
+                raise KeyboardInterrupt
+            _tally(result, c)
+            if writer.whole:
+                kept.append(c)
+                continue
+            lead = (writer.begin if whole_document else "") if index == 0 else writer.sep
+            put(lead + writer.item(c, index))
+        if result.references == 0:
+            out.discard()
+            return
+        if writer.whole:
+            put(writer.render_whole(kept))
+        elif whole_document:
+            put(writer.end)
+        fix = fix_bibtex_keys if writer.fmt == "bibtex" and whole_document else None
+        try:
+            out.commit(fix)
+        except OSError as e:
+            raise _unwritable(target, e) from e
+    except BaseException:
+        out.discard()
+        raise
+
+
+def _convert(task: Task, result: FileResult, should_stop: Callable[[], bool]) -> None:
+    settings = task.settings
+    path = Path(task.path)
+    check_file(path, settings.max_size)
+    result.encoding, fell_back = sniff_encoding(path, settings.encoding_fallback)
+    if fell_back:
+        result.warnings.append({
+            "reference": None, "line": None, "code": "encoding",
+            "message": f"not valid UTF-8; decoded as {settings.encoding_fallback}",
+        })
+    if should_stop():
+        raise KeyboardInterrupt
+    result.format = settings.from_format or input_format(path, result.encoding)
+    notes: list[str] = []
+    citations = _citations(path, result.encoding, result.format, notes)
+    if settings.enrich is not None:
+        enrich = settings.enrich
+        # Small chunks: a few seconds of lookups at Crossref's rate, so Ctrl-C is heard soon.
+        citations = (c for chunk in _chunks(citations, 16) for c in enrich(chunk))
+    _write(task, result, citations, should_stop)
+    if result.references == 0:
+        reasons = "; ".join(notes) or "no references"
+        raise RejectedInputError("no-references", f"no references found: {reasons}")
+    result.output = task.output
+    result.part = task.part
+    if result.unparsed or any(w["code"] == "encoding" for w in result.warnings):
+        result.status = "warning"
+
+
+def convert_file(task: Task, should_stop: Callable[[], bool] = lambda: False) -> FileResult:
+    """Convert one input file; a bad input is a result, never an exception.
+
+    Args:
+        task: what to convert and where to write it.
+        should_stop: polled every few references; when it returns True the
+            conversion stops, its temporary output is removed, and the result
+            says ``interrupted``.
+
+    Returns:
+        The input's :class:`FileResult`; on failure nothing was written.
+
+    Raises:
+        CacheError: the Crossref cache (``--enrich``) is unusable: not one
+            input's problem, so the run stops with one message.
+    """
+    started = time.perf_counter()
+    result = FileResult(input=task.label, seq=task.seq)
+    if should_stop():  # queued before the stop: not even started
+        result.status = "not-done"
+        return result
+    try:
+        _convert(task, result, should_stop)
+    except RejectedInputError as e:
+        result.fail(e.reason, str(e))
+    except CacheError:  # the Crossref cache is unusable: every input would fail alike; stop the run
+        raise
+    except RefparseError as e:
+        result.fail("input", str(e))
+    except OSError as e:
+        result.fail("unreadable", f"cannot read: {(e.strerror or str(e)).lower()}")
+    except KeyboardInterrupt:
+        result.status, result.output = "interrupted", None
+    except Exception as e:  # a bug in refparse: reported as data, never a traceback
+        result.fail("internal", f"internal error ({type(e).__name__}: {e}); please report it")
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,289 @@
+"""Streaming writers: one output written citation by citation, atomically.
+
+The exporters in :mod:`refparse.export` return whole strings, which would
+hold a whole file's output in memory. A :class:`StreamWriter` renders one
+citation at a time with the exporters' own per-item functions
+(``to_csl_item``, ``bibtex_entry``, ``ris_record``, ``jsonl_line``), and
+knows the document's envelope (the CSL-JSON ``[ ... ]``), so that a file
+written item by item is byte for byte what :func:`refparse.export.export`
+returns for the same citations.
+
+Two formats need more than one item at a time:
+
+* **BibTeX** keys must be unique within a file, and
+  :func:`refparse.export.keys.make_keys` suffixes *every* citation of a
+  colliding key (``smith2020a``, ``smith2020b``). Entries are written with
+  their base key, and :func:`fix_bibtex_keys` rewrites the finished file in
+  a second, cheap pass when (and only when) keys collide.
+* **text** bibliographies are sorted and numbered by the CSL style, so a
+  file's citations are rendered together (memory grows with the largest
+  input, not with the run).
+
+:class:`AtomicFile` writes to a temporary file in the target's folder and
+renames it into place, so a killed run leaves complete outputs or none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..errors import OptionError
+from ..export import FORMATS, export
+from ..export.bibtex import bibtex_entry
+from ..export.csljson import to_csl_item
+from ..export.jsonl import jsonl_line
+from ..export.keys import base_key, suffix
+from ..export.ris import ris_record
+from ..models import Citation
+
+if TYPE_CHECKING:  # typing.Self is Python 3.11+; annotations are never evaluated at run time
+    from typing_extensions import Self
+
+#: Suffix of temporary files; hidden (leading dot) and never an output extension.
+TEMP_SUFFIX = ".refparse-tmp"
+
+
+class AtomicFile:
+    """A text file that appears at its path complete, or not at all.
+
+    Why: a run killed halfway (SIGKILL, power cut of the process) must never
+    leave a truncated output that a later ``--resume`` would take as done.
+    The temporary file sits in the target's own folder so that
+    :func:`os.replace` is an atomic rename on the same file system; it is
+    created with mode 0666 less the umask, like any file the user writes.
+
+    Example::
+
+        with AtomicFile(path) as out:
+            out.write(text)
+        # committed on a clean exit, removed on an exception
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            temp = path.parent / f".{path.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
+            try:
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:  # pragma: no cover - 32 random bits
+                continue
+        self.temp = temp
+        self.file: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.done = False
+
+    def write(self, text: str) -> None:
+        """Append text (written exactly: no newline translation)."""
+        self.file.write(text)
+
+    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
+        """Close the file and move it to its path, replacing any older output.
+
+        Args:
+            finish: called with the closed temporary file before the rename
+                (BibTeX key fix-up), so the output appears only when final.
+        """
+        if self.done:
+            return
+        self.file.close()
+        try:
+            if finish is not None:
+                finish(self.temp)
+            os.replace(self.temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        self.done = True
+
+    def discard(self) -> None:
+        """Close and delete the temporary file; the path is left untouched."""
+        if self.done:
+            return
+        self.done = True
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+@dataclass(frozen=True)
+class StreamWriter:
+    """How one format is written item by item.
+
+    A document is ``begin + item + sep + item + ... + end`` (``empty`` when
+    there is no item); a fragment (one input's share of a combined output)
+    is the items and separators only, so fragments can be joined by the
+    same separator.
+
+    Attributes:
+        fmt: the format name (a key of :data:`refparse.export.FORMATS`).
+        options: that format's options object.
+        begin: text before the first item.
+        sep: text between two items.
+        end: text after the last item.
+        empty: the whole document when there is no item.
+        whole: the format renders a file's citations together (``text``).
+    """
+
+    fmt: str
+    options: Any
+    begin: str = ""
+    sep: str = ""
+    end: str = ""
+    empty: str = ""
+    whole: bool = False
+
+    @property
+    def extension(self) -> str:
+        """The output file extension, without the dot."""
+        return FORMATS[self.fmt].extension
+
+    def item(self, c: Citation, index: int) -> str:
+        """One citation as this format writes it (without separators).
+
+        Args:
+            c: the citation.
+            index: its 0-based position in the output (CSL-JSON ids of
+                unnumbered citations use it).
+        """
+        if self.fmt == "csljson":
+            indent = self.options.indent
+            text = json.dumps(to_csl_item(c, index), ensure_ascii=self.options.ascii, indent=indent)
+            if indent is None:
+                return text
+            pad = " " * indent if isinstance(indent, int) else str(indent)
+            return pad + text.replace("\n", "\n" + pad)
+        if self.fmt == "bibtex":
+            return bibtex_entry(c, base_key(c), self.options).render()
+        if self.fmt == "ris":
+            eol = "\r\n" if self.options.crlf else "\n"
+            return "".join(f"{tag}  - {value}{eol}" for tag, value in ris_record(c))
+        if self.fmt == "jsonl":
+            return jsonl_line(c, self.options) + "\n"
+        raise OptionError(f"{self.fmt} is written whole, not item by item")  # pragma: no cover
+
+    def render_whole(self, citations: list[Citation]) -> str:
+        """A whole-rendered format's document (the ``text`` bibliography)."""
+        return export(citations, self.fmt, **_fields(self.options))
+
+    def document(self, fragments: Iterable[str]) -> Iterator[str]:
+        """The chunks of a document made of fragments (empty ones skipped)."""
+        first = True
+        for fragment in fragments:
+            if not fragment:
+                continue
+            yield (self.begin if first else self.sep) + fragment
+            first = False
+        yield self.empty if first else self.end
+
+
+def _fields(options: Any) -> dict[str, Any]:
+    return {f.name: getattr(options, f.name) for f in fields(options)}
+
+
+def make_writer(fmt: str, **options: Any) -> StreamWriter:
+    """The streaming writer of a format, options checked now.
+
+    Why: a bad option (an unknown style, ``--ascii`` for RIS) must stop the
+    run before any file is touched, with one usage message.
+
+    Args:
+        fmt: a key of :data:`refparse.export.FORMATS`.
+        **options: fields of that format's options dataclass.
+
+    Returns:
+        The writer.
+
+    Raises:
+        OptionError: unknown format, unknown option, or unknown text style.
+    """
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise OptionError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    known = {f.name for f in fields(spec.options)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise OptionError(f"{', '.join(unknown)} does not apply to --to {fmt}")
+    try:
+        opts = spec.options(**options)
+    except (TypeError, ValueError) as e:
+        raise OptionError(f"bad option for --to {fmt}: {e}") from e
+    if fmt == "csljson":
+        nl = "" if opts.indent is None else "\n"
+        return StreamWriter(fmt, opts, begin="[" + nl, sep="," + (nl or " "), end=nl + "]\n", empty="[]\n")
+    if fmt == "bibtex":
+        return StreamWriter(fmt, opts, sep="\n")
+    if fmt == "text":
+        # imported here: the text exporter loads citeproc-py's machinery only when used
+        from ..export.text import style_path
+
+        style_path(opts.style)
+        return StreamWriter(fmt, opts, whole=True)
+    return StreamWriter(fmt, opts)
+
+
+def _header_key(line: str) -> tuple[str, str] | None:
+    """``(prefix, key)`` of a BibTeX entry header line ``@type{key,``."""
+    if not line.startswith("@"):
+        return None
+    brace = line.find("{")
+    comma = line.find(",", brace)
+    if brace < 0 or comma < 0:
+        return None
+    return line[: brace + 1], line[brace + 1 : comma]
+
+
+def fix_bibtex_keys(path: Path) -> None:
+    """Make the keys of a BibTeX file unique, exactly as ``make_keys`` does.
+
+    Entries are written with their base key (``smith2020cell``); when a base
+    occurs more than once, every occurrence gets a letter in file order
+    (``smith2020cella``, ``smith2020cellb``), skipping keys already taken.
+    Only header lines (``@type{key,``) are touched: values are flattened to
+    one line and field lines start with spaces, so no value can look like one.
+
+    Why a second pass: the first entry's key depends on whether a later one
+    collides; reading the finished file back is cheap, and memory holds one
+    counter entry per distinct key instead of the entries.
+
+    Args:
+        path: a BibTeX file written by :class:`StreamWriter`; rewritten
+            atomically when keys collide, left alone otherwise.
+    """
+    counts: Counter[str] = Counter()
+    with path.open(encoding="utf-8", newline="") as f:
+        for line in f:
+            header = _header_key(line)
+            if header:
+                counts[header[1]] += 1
+    if all(n == 1 for n in counts.values()):
+        return
+    used = {key for key, n in counts.items() if n == 1}
+    next_index: Counter[str] = Counter()
+    with path.open(encoding="utf-8", newline="") as src, AtomicFile(path) as out:
+        for line in src:
+            header = _header_key(line)
+            if header and counts[header[1]] > 1:
+                base = header[1]
+                while (key := base + suffix(next_index[base])) in used:
+                    next_index[base] += 1
+                next_index[base] += 1
+                used.add(key)
+                line = header[0] + key + line[len(header[0]) + len(base) :]
+            out.write(line)
