@@ -5,9 +5,11 @@ turns arguments into :class:`refparse.batch.BatchOptions`, shows progress
 through :class:`refparse.batch.console.Console`, and maps the outcome to an
 exit status:
 
-* 0 — every input converted, every reference parsed;
-* 1 — some input failed, had references that were not fully parsed, or
-  needed the fallback encoding (or no input was found);
+* 0 — every input converted (a reference the grammar could not fully parse
+  is still written, with its raw text, and reported on stderr);
+* 1 — some input failed (or no input was found); with ``--strict`` also
+  when a reference was not fully parsed or an input needed the fallback
+  encoding;
 * 2 — usage error (bad option or combination; nothing was converted);
 * 130 — stopped by Ctrl-C (finished outputs are kept).
 
@@ -17,8 +19,14 @@ No traceback reaches the user: a bug is one line asking for a report
 
 from __future__ import annotations
 
-import argparse
 import os
+
+# Pydantic scans every installed package for plugins on its first model,
+# which costs a one-file conversion about a tenth of its time. The command
+# line has no use for them; a user who wants them sets the variable.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import argparse
 import re
 import sys
 from collections.abc import Sequence

@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from ..cards import parse_cards
 from ..detect import detect_format
 from ..errors import CacheError, InputError, RefparseError
 from ..models import Citation
@@ -160,6 +159,8 @@ def _citations(path: Path, encoding: str, fmt: str, notes: list[str]) -> Iterato
     """The input's citations as a stream; document warnings land in ``notes`` at the end."""
     with _open_text(path, encoding) as f:
         if fmt == "card":  # cards have no streaming parser; a card file is small
+            from ..cards import parse_cards  # on use: name splitting loads nameparser
+
             result = parse_cards(f.read())
             yield from result.citations
             notes.extend(w.message for w in result.warnings)

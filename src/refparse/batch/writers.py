@@ -26,7 +26,6 @@ renames it into place, so a killed run leaves complete outputs or none.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -36,11 +35,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import OptionError
 from ..export import FORMATS, export
-from ..export.bibtex import bibtex_entry
-from ..export.csljson import to_csl_item
-from ..export.jsonl import jsonl_line
-from ..export.keys import base_key, suffix
-from ..export.ris import ris_record
 from ..models import Citation
 
 if TYPE_CHECKING:  # typing.Self is Python 3.11+; annotations are never evaluated at run time
@@ -162,19 +156,30 @@ class StreamWriter:
             index: its 0-based position in the output (CSL-JSON ids of
                 unnumbered citations use it).
         """
+        # The per-item functions are imported here, not at import: a run
+        # pays only for the format it writes.
         if self.fmt == "csljson":
+            from ..export.csljson import CslJsonOptions, dumps, to_csl_item
+
             indent = self.options.indent
-            text = json.dumps(to_csl_item(c, index), ensure_ascii=self.options.ascii, indent=indent)
+            text = dumps(to_csl_item(c, index), CslJsonOptions(indent=indent, ascii=self.options.ascii)).rstrip("\n")
             if indent is None:
                 return text
             pad = " " * indent if isinstance(indent, int) else str(indent)
             return pad + text.replace("\n", "\n" + pad)
         if self.fmt == "bibtex":
+            from ..export.bibtex import bibtex_entry
+            from ..export.keys import base_key
+
             return bibtex_entry(c, base_key(c), self.options).render()
         if self.fmt == "ris":
+            from ..export.ris import ris_record
+
             eol = "\r\n" if self.options.crlf else "\n"
             return "".join(f"{tag}  - {value}{eol}" for tag, value in ris_record(c))
         if self.fmt == "jsonl":
+            from ..export.jsonl import jsonl_line
+
             return jsonl_line(c, self.options) + "\n"
         raise OptionError(f"{self.fmt} is written whole, not item by item")  # pragma: no cover
 
@@ -249,6 +254,12 @@ def _header_key(line: str) -> tuple[str, str] | None:
     return line[: brace + 1], line[brace + 1 : comma]
 
 
+def _suffix(n: int) -> str:
+    from ..export.keys import suffix
+
+    return suffix(n)
+
+
 def fix_bibtex_keys(path: Path) -> None:
     """Make the keys of a BibTeX file unique, exactly as ``make_keys`` does.
 
@@ -281,7 +292,7 @@ def fix_bibtex_keys(path: Path) -> None:
             header = _header_key(line)
             if header and counts[header[1]] > 1:
                 base = header[1]
-                while (key := base + suffix(next_index[base])) in used:
+                while (key := base + _suffix(next_index[base])) in used:
                     next_index[base] += 1
                 next_index[base] += 1
                 used.add(key)

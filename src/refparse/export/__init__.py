@@ -16,51 +16,82 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ..errors import OptionError
-from ..models import Citation
-from .bibtex import BibtexOptions, to_bibtex
-from .csljson import CslJsonOptions, to_csl_json
-from .jsonl import JsonlOptions, to_jsonl
-from .ris import RisOptions, to_ris
-from .text import TextOptions, available_styles, to_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..models import Citation
+    from .bibtex import BibtexOptions, to_bibtex
+    from .csljson import CslJsonOptions, to_csl_json
+    from .jsonl import JsonlOptions, to_jsonl
+    from .ris import RisOptions, to_ris
+    from .text import TextOptions, available_styles, to_text
 
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One output format.
+    """One output format; its module is imported only when it is used.
 
     Attributes:
         name: the name users pass (``--to NAME``).
-        write: ``write(citations, options) -> str``.
-        options: the options dataclass ``write`` takes.
+        module: the module that writes it.
+        writer: ``writer(citations, options) -> str`` in that module.
+        options_class: the options dataclass in that module.
         extension: the usual file extension, without the dot.
         description: one line for help texts.
     """
 
     name: str
-    write: Callable[[Sequence[Citation], Any], str]
-    options: type
+    module: str
+    writer: str
+    options_class: str
     extension: str
     description: str
 
+    @property
+    def write(self) -> Callable[[Sequence[Citation], Any], str]:
+        """The writing function (imports the format's module)."""
+        return getattr(import_module(self.module), self.writer)  # type: ignore[no-any-return]
 
-def _csljson(citations: Sequence[Citation], options: CslJsonOptions) -> str:
-    """:func:`to_csl_json` for any sequence (it takes a list or a tuple)."""
-    return to_csl_json(list(citations), options)
+    @property
+    def options(self) -> type:
+        """The options dataclass (imports the format's module)."""
+        return getattr(import_module(self.module), self.options_class)  # type: ignore[no-any-return]
 
 
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
-        ExportFormat("csljson", _csljson, CslJsonOptions, "json", "CSL-JSON for pandoc, citeproc and Zotero"),
-        ExportFormat("bibtex", to_bibtex, BibtexOptions, "bib", "BibTeX or BibLaTeX for LaTeX and biber"),
-        ExportFormat("ris", to_ris, RisOptions, "ris", "RIS for EndNote, Zotero and Mendeley"),
-        ExportFormat("jsonl", to_jsonl, JsonlOptions, "jsonl", "JSON Lines, every model field, one citation a line"),
-        ExportFormat("text", to_text, TextOptions, "txt", "a bibliography formatted in a CSL style"),
+        ExportFormat("csljson", "refparse.export.csljson", "to_csl_json", "CslJsonOptions", "json",
+                     "CSL-JSON for pandoc, citeproc and Zotero"),
+        ExportFormat("bibtex", "refparse.export.bibtex", "to_bibtex", "BibtexOptions", "bib",
+                     "BibTeX or BibLaTeX for LaTeX and biber"),
+        ExportFormat("ris", "refparse.export.ris", "to_ris", "RisOptions", "ris",
+                     "RIS for EndNote, Zotero and Mendeley"),
+        ExportFormat("jsonl", "refparse.export.jsonl", "to_jsonl", "JsonlOptions", "jsonl",
+                     "JSON Lines, every model field, one citation a line"),
+        ExportFormat("text", "refparse.export.text", "to_text", "TextOptions", "txt",
+                     "a bibliography formatted in a CSL style"),
     )
 }
+
+#: names importable from this package, and the module each lives in
+_LAZY = {
+    "BibtexOptions": "bibtex", "to_bibtex": "bibtex",
+    "CslJsonOptions": "csljson", "to_csl_json": "csljson",
+    "JsonlOptions": "jsonl", "to_jsonl": "jsonl",
+    "RisOptions": "ris", "to_ris": "ris",
+    "TextOptions": "text", "to_text": "text", "available_styles": "text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'refparse.export' has no attribute {name!r}")
+    return getattr(import_module(f"refparse.export.{module}"), name)
 
 
 def export(citations: Sequence[Citation], fmt: str, **options: Any) -> str:
