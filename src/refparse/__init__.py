@@ -46,8 +46,9 @@ _EXPORTS = {
     "parse_any": "refparse.detect",
     "CslJsonOptions": "refparse.export.csljson",
     "to_csl_json": "refparse.export.csljson",
+    # The registry's export(citations, fmt) is refparse.export.export: the
+    # subpackage owns the name "export".
     "FORMATS": "refparse.export",
-    "export": "refparse.export",
     "BibtexOptions": "refparse.export.bibtex",
     "to_bibtex": "refparse.export.bibtex",
     "RisOptions": "refparse.export.ris",
@@ -92,7 +93,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ParseError,
         RefparseError,
     )
-    from .export import FORMATS, export
+    from .export import FORMATS
     from .export.bibtex import BibtexOptions, to_bibtex
     from .export.csljson import CslJsonOptions, to_csl_json
     from .export.jsonl import JsonlOptions, to_jsonl
