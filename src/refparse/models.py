@@ -203,18 +203,11 @@ class Citation(_Value):
             data = {**data, "date": None}
         for role in ("authors", "editors"):
             people = data.get(role)
-            if not people:
-                continue
-            kept = []
-            for p in people:
-                name = p.get("family") if isinstance(p, dict) else getattr(p, "family", "x")
-                org = p.get("name") if isinstance(p, dict) else getattr(p, "name", None)
-                if (name is not None and not str(name).strip()) or (org is not None and not str(org).strip()):
+            if people and not all(_has_name(p) for p in people):
+                kept = tuple(p for p in people if _has_name(p))
+                for _ in range(len(people) - len(kept)):
                     notes.append(Diagnostic(code="empty-name", message=f"an empty name in {role}; dropped"))
-                    continue
-                kept.append(p)
-            if len(kept) != len(people):
-                data = {**data, role: tuple(kept)}
+                data = {**data, role: kept}
         if notes:
             data = {**data, "warnings": (*data.get("warnings", ()), *notes)}
         return data
@@ -237,6 +230,15 @@ class Citation(_Value):
         if grammar:
             return "; ".join(grammar)
         return self.warnings[0].message if self.warnings else "rejected"
+
+
+def _has_name(p: Any) -> bool:
+    """Whether a person or organisation (a dict or a model) has a non-blank name."""
+    if isinstance(p, dict):
+        name = p.get("family", p.get("name", "x"))
+    else:
+        name = getattr(p, "family", None) or getattr(p, "name", "x")
+    return bool(str(name).strip())
 
 
 class Failure(_Value):

@@ -188,7 +188,8 @@ class DocumentStream:
         number, label_line = 1, first.number
         body: list[Line] = []
         for line in self._lines:
-            if _label(line.text) == number + 1:
+            text = line[1]
+            if len(text) <= 8 and text[-1] in ".]" and _label(text) == number + 1:
                 yield Block(number, label_line, tuple(body))
                 number, label_line, body = number + 1, line.number, []
             else:

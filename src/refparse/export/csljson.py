@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -43,11 +44,14 @@ _INITIALS_ONLY = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}|(?:[A-Z\u00c0
 
 def csl_given(person: Person) -> str | None:
     """The ``given`` CSL field: initials spaced and dotted, full names as printed."""
-    if not person.given:
-        return None
-    g = person.given.strip()
-    if _INITIALS_ONLY.fullmatch(g) and person.initials:
-        return _SPACE_AFTER_DOT.sub(". ", person.initials)
+    return _given(person.given, person.initials) if person.given else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _given(given: str, initials: str | None) -> str:
+    g = given.strip()
+    if _INITIALS_ONLY.fullmatch(g) and initials:
+        return _SPACE_AFTER_DOT.sub(". ", initials)
     return g
 
 
