@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Hermetic caches: parser tables and stored plans go to a folder of this test
+# run, not the developer's cache (subprocesses started by tests inherit it).
+os.environ.setdefault("REFPARSE_CACHE_DIR", tempfile.mkdtemp(prefix="refparse-test-cache-"))
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -223,3 +223,35 @@ def test_a_stray_element_is_skipped_and_reported() -> None:
     assert c.status == "recovered"
     assert "line" in (c.reason or "")
     assert (c.title, c.container_title, c.volume) == ("A title of a paper", "Blood", "392")
+
+
+def test_plans_are_stored_and_reused_by_a_later_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import os
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.txt"
+    page.write_text("1.\nGupta\nS\n.\nA title of a study\n.\nBlood\n.\n2020\n;\n1\n:\n2\n.\n", encoding="utf-8")
+    env = {**os.environ, "REFPARSE_CACHE_DIR": str(tmp_path / "cache")}
+    code = (
+        "import sys, refparse; r = refparse.parse(open(sys.argv[1]).read());"
+        "print(r.citations[0].container_title, 'lark' in sys.modules)"
+    )
+    run = [sys.executable, "-c", code, str(page)]
+    first = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert first.stdout.split() == ["Blood", "True"]  # a new shape: the parser made its plan
+    stored = json.loads((tmp_path / "cache" / "plans.json").read_text(encoding="utf-8"))
+    assert len(stored["plans"]) == 1
+    second = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert second.stdout.split() == ["Blood", "False"]  # a known shape: the parser is not even loaded
+
+
+def test_a_stale_or_damaged_plan_store_is_ignored(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from refparse import plans
+
+    monkeypatch.setenv("REFPARSE_CACHE_DIR", str(tmp_path))
+    (tmp_path / "plans.json").write_text('{"fingerprint": "other", "plans": [[["TEXT"], {}]]}', encoding="utf-8")
+    assert plans._read(tmp_path / "plans.json", plans.fingerprint()) == []
+    (tmp_path / "plans.json").write_text("{not json", encoding="utf-8")
+    assert plans._read(tmp_path / "plans.json", plans.fingerprint()) == []

@@ -16,36 +16,16 @@ depends on the style:
 Every decision here reads token *types* and part kinds only, never text, so
 the result — a :class:`Plan` of which token fills which field through which
 normaliser — is the same for every reference of the same shape and is cached
-per shape by :mod:`refparse.pipeline`. :mod:`refparse.fill` then applies
+per shape by :mod:`refparse.plans`. :mod:`refparse.fill` then applies
 the plan to the token values.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
-from .grammar import Part, Rejection
 from .lexer import Tok
-
-#: One instruction: (field it claims, builder name in refparse.fill, arguments).
-Step = tuple[str, str, tuple[Any, ...]]
-
-
-class Plan(NamedTuple):
-    """How to build a citation from a reference's tokens.
-
-    Attributes:
-        steps: instructions in priority order; the first builder that yields
-            a field wins it.
-        rejections: tokens the grammar skipped or cut.
-        failed: the grammar gave up; the steps come from the fallback.
-        reason: why the grammar gave up (with ``failed``).
-    """
-
-    steps: tuple[Step, ...]
-    rejections: tuple[Rejection, ...] = ()
-    failed: bool = False
-    reason: str | None = None
+from .parts import Part, Plan, Step
 
 
 class _Steps:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import normalize as nz
-from .assemble import Plan
+from .parts import Plan
 
 Fields = dict[str, Any]
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")

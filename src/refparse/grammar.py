@@ -11,18 +11,18 @@ values holding token positions; deciding which segment is the journal is
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from lark import Lark, Transformer
 from lark.exceptions import UnexpectedToken
 from lark.lexer import Lexer
 
-from .grammar_files import grammar_dir
+from .grammar_files import cache_dir, grammar_dir
 from .lexer import Tok
+from .parts import Part, Rejection
 
 #: Tokens the parser may skip in one reference before giving up on the grammar.
 MAX_SKIPS = 12
@@ -31,25 +31,6 @@ MAX_TRAILING_CUT = 6
 #: How far back recovery may roll the parser, and how far ahead it tests a repair.
 ROLLBACK = 5
 LOOKAHEAD = 6
-
-
-class Part(NamedTuple):
-    """One recognised piece of a reference, in token positions.
-
-    Parts never hold text: ``value`` refers to tokens by their index in the
-    reference, so what the grammar recognised depends only on the token
-    *types* — which is what lets :mod:`refparse.assemble` cache its plans
-    per reference shape.
-
-    Attributes:
-        kind: what the grammar recognised (``person``, ``segment``, ``pub`` ...).
-        value: token indices (an int, a dict of ints, a list of parts ...).
-        at: index of the part's first token.
-    """
-
-    kind: str
-    value: Any
-    at: int = -1
 
 
 def _at(items: Iterable[Any]) -> int:
@@ -280,24 +261,17 @@ class _TokenStream(Lexer):
 def table_cache_path() -> str | bool:
     """Where Lark keeps the analysed LALR tables between processes.
 
-    ``REFPARSE_CACHE_DIR`` or the user cache folder. Lark stores a hash of
-    the grammar and options in the file and rebuilds a stale or broken one,
-    so a cache can never give a wrong parser; an unwritable folder only
-    costs the ~0.1 s table analysis per process.
+    Lark stores a hash of the grammar and options in the file and rebuilds a
+    stale or broken one, so a cache can never give a wrong parser; without a
+    writable folder only the ~0.1 s table analysis is repeated per process.
 
     Returns:
-        A file path, or ``False`` when no folder is writable.
+        A file path, or ``False`` when no cache folder is usable.
     """
-    from platformdirs import user_cache_dir
-
-    folder = os.environ.get("REFPARSE_CACHE_DIR") or user_cache_dir("refparse")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
+    folder = cache_dir()
+    if folder is None:
         return False
-    if not os.access(folder, os.W_OK | os.R_OK):
-        return False
-    return os.path.join(folder, f"reference-lalr-py{sys.version_info[0]}{sys.version_info[1]}.pickle")
+    return str(folder / f"reference-lalr-py{sys.version_info[0]}{sys.version_info[1]}.pickle")
 
 
 @cache
@@ -315,18 +289,6 @@ def reference_parser() -> Lark:
         maybe_placeholders=False,
         cache=table_cache_path(),
     )
-
-
-class Rejection(NamedTuple):
-    """A token the grammar rejected (skipped or cut), as data.
-
-    Attributes:
-        at: the token's position.
-        expected: token types the grammar would have accepted there.
-    """
-
-    at: int
-    expected: tuple[str, ...]
 
 
 def parse_tokens(tokens: list[Tok]) -> tuple[list[Any], list[Rejection]]:

@@ -7,6 +7,7 @@ repository's top-level ``grammars/`` folder, where the project keeps them.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,22 @@ def grammar_dir() -> Path:
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(f"refparse grammar files not found in {packaged} or {checkout}")
+
+
+def cache_dir() -> Path | None:
+    """The folder for refparse's on-disk caches (parser tables, plans).
+
+    ``REFPARSE_CACHE_DIR`` or the user cache folder; ``None`` when it cannot
+    be created or written (the caches are only a speed-up).
+    """
+    from platformdirs import user_cache_dir
+
+    folder = Path(os.environ.get("REFPARSE_CACHE_DIR") or user_cache_dir("refparse"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK | os.R_OK) else None
 
 
 def read_data_file(name: str) -> str:

@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from lark.exceptions import UnexpectedToken
-
 from . import lexer
-from .assemble import Plan, assemble
 from .fill import fill
-from .grammar import parse_tokens
-from .lexer import Tokens
 from .models import Citation, Diagnostic, ParseResult
+from .plans import plan_for, unexpected
 from .read import Line, iter_lines
-from .recover import recover
 from .split import Block, DocumentStream
 
 _NO_SPACE_BEFORE = frozenset(",.;:)]?!-\u2013")
@@ -43,47 +38,6 @@ def flatten(lines: Sequence[Line]) -> str:
     return "".join(out)
 
 
-#: Plans by reference shape (the tuple of token types). Bounded: when full,
-#: the oldest half is dropped, so memory stays flat on any input.
-_PLANS: dict[tuple[str, ...], Plan] = {}
-MAX_PLANS = 20_000
-
-
-def plan_for(tokens: Tokens) -> Plan:
-    """The field plan for a reference, from the cache when its shape was seen.
-
-    The grammar, the assembler and the fallback read token types only, so
-    references of the same shape share one plan; parsing a journal's list
-    then runs the LALR parser once per distinct shape.
-    """
-    shape = tokens.types
-    plan = _PLANS.get(shape)
-    if plan is None:
-        plan = _make_plan(tokens)
-        if len(_PLANS) >= MAX_PLANS:
-            for key in list(_PLANS)[: MAX_PLANS // 2]:
-                del _PLANS[key]
-        _PLANS[shape] = plan
-    return plan
-
-
-def _make_plan(tokens: Tokens) -> Plan:
-    if not tokens.types:
-        return Plan((), failed=True, reason="the reference has no text")
-    try:
-        children, rejections = parse_tokens(tokens.toks())
-    except UnexpectedToken as e:
-        if e.token.type == "$END":
-            return recover(tokens.types, "not parsed: the reference ends too early")
-        return recover(tokens.types, "not parsed: " + _unexpected(tokens, e.token.index, tuple(sorted(e.expected))))
-    return assemble(children)._replace(rejections=tuple(rejections))
-
-
-def _unexpected(tokens: Tokens, i: int, expected: tuple[str, ...]) -> str:
-    text = f"unexpected {tokens.types[i].lower()} {tokens.values[i]!r} at line {tokens.lines[i]}"
-    return f"{text} (expected {', '.join(expected[:6])})" if expected else f"{text} (cut from the end)"
-
-
 def parse_block(block: Block) -> Citation:
     """Parse one reference block into a citation (never raises for bad text).
 
@@ -103,7 +57,7 @@ def parse_block(block: Block) -> Citation:
         warnings.append(Diagnostic(code=code, message=plan.reason or "not parsed", line=start))
     for r in plan.rejections:
         warnings.append(
-            Diagnostic(code="grammar", message="skipped: " + _unexpected(tokens, r.at, r.expected),
+            Diagnostic(code="grammar", message="skipped: " + unexpected(tokens, r.at, r.expected),
                        line=tokens.lines[r.at])
         )
     return Citation.model_validate(

@@ -10,7 +10,7 @@ the result depends only on the token types.
 
 from __future__ import annotations
 
-from .assemble import Plan, Step
+from .parts import Plan, Step
 
 _SINGLE = {"DOI": ("doi", "doi"), "URL": ("url", "url"), "PMCID": ("pmcid", "pmcid")}
 

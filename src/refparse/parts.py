@@ -1,0 +1,62 @@
+"""The data the parser's stages pass along: parts, rejections and plans.
+
+Plain named tuples with no behaviour and no dependency on Lark, so that the
+stages which only *use* plans (fill, the plan cache) can run without loading
+the parser at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class Part(NamedTuple):
+    """One recognised piece of a reference, in token positions.
+
+    Parts never hold text: ``value`` refers to tokens by their index in the
+    reference, so what the grammar recognised depends only on the token
+    *types* — which is what lets :mod:`refparse.plans` cache plans per
+    reference shape.
+
+    Attributes:
+        kind: what the grammar recognised (``person``, ``segment``, ``pub`` ...).
+        value: token indices (an int, a dict of ints, a list of parts ...).
+        at: index of the part's first token.
+    """
+
+    kind: str
+    value: Any
+    at: int = -1
+
+
+class Rejection(NamedTuple):
+    """A token the grammar rejected (skipped or cut), as data.
+
+    Attributes:
+        at: the token's position.
+        expected: token types the grammar would have accepted there.
+    """
+
+    at: int
+    expected: tuple[str, ...]
+
+
+#: One instruction: (field it claims, builder name in refparse.fill, arguments).
+Step = tuple[str, str, tuple[Any, ...]]
+
+
+class Plan(NamedTuple):
+    """How to build a citation from a reference's tokens.
+
+    Attributes:
+        steps: instructions in priority order; the first builder that yields
+            a field wins it.
+        rejections: tokens the grammar skipped or cut.
+        failed: the grammar gave up; the steps come from the fallback.
+        reason: why the grammar gave up (with ``failed``).
+    """
+
+    steps: tuple[Step, ...]
+    rejections: tuple[Rejection, ...] = ()
+    failed: bool = False
+    reason: str | None = None

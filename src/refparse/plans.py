@@ -1,0 +1,170 @@
+"""Plans by reference shape: made once, kept in memory and on disk.
+
+The grammar, the assembler and the fallback read token *types* only, so the
+:class:`~refparse.parts.Plan` for a reference depends only on its shape (the
+tuple of its token types). A journal's list has few shapes; this module runs
+the LALR parser once per new shape and answers the rest from a dictionary.
+
+The plans also persist in the cache folder (``plans.json``), so a later
+process that meets only known shapes never loads the parser at all — which
+matters for one-file conversions, where loading Lark and its tables is a
+fifth of the run. The file carries a fingerprint of everything a plan
+depends on (the grammar file and the modules that turn parses into plans);
+any change to those makes the stored plans invisible, never wrong. It is
+JSON, not pickle: a cache file must not be able to run code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .grammar_files import cache_dir, grammar_dir
+from .lexer import Tokens
+from .parts import Plan, Rejection
+
+#: Plans kept in memory. When full, the oldest half is dropped, so memory
+#: stays flat on any input.
+MAX_PLANS = 20_000
+#: Plans kept on disk (the newest); loading them must stay cheaper than the parser.
+MAX_STORED = 4_000
+
+_PLANS: dict[tuple[str, ...], Plan] = {}
+_state = {"loaded": False, "new": 0}
+
+
+def plan_for(tokens: Tokens) -> Plan:
+    """The field plan for a reference, made only when its shape is new.
+
+    Args:
+        tokens: the reference's tokens.
+
+    Returns:
+        Its :class:`~refparse.parts.Plan`.
+    """
+    if not _state["loaded"]:
+        _load()
+    shape = tokens.types
+    plan = _PLANS.get(shape)
+    if plan is None:
+        plan = _make_plan(tokens)
+        if len(_PLANS) >= MAX_PLANS:
+            for key in list(_PLANS)[: MAX_PLANS // 2]:
+                del _PLANS[key]
+        _PLANS[shape] = plan
+        if not _state["new"]:
+            atexit.register(_save)
+        _state["new"] += 1
+    return plan
+
+
+def _make_plan(tokens: Tokens) -> Plan:
+    # Imported here: only a new shape needs the parser (and Lark).
+    from lark.exceptions import UnexpectedToken
+
+    from .assemble import assemble
+    from .grammar import parse_tokens
+    from .recover import recover
+
+    if not tokens.types:
+        return Plan((), failed=True, reason="the reference has no text")
+    try:
+        children, rejections = parse_tokens(tokens.toks())
+    except UnexpectedToken as e:
+        if e.token.type == "$END":
+            return recover(tokens.types, "not parsed: the reference ends too early")
+        reason = unexpected(tokens, e.token.index, tuple(sorted(e.expected)))
+        return recover(tokens.types, "not parsed: " + reason)
+    return assemble(children)._replace(rejections=tuple(rejections))
+
+
+def unexpected(tokens: Tokens, i: int, expected: tuple[str, ...]) -> str:
+    """One sentence about a rejected token: what, where, and what was expected."""
+    text = f"unexpected {tokens.types[i].lower()} {tokens.values[i]!r} at line {tokens.lines[i]}"
+    return f"{text} (expected {', '.join(expected[:6])})" if expected else f"{text} (cut from the end)"
+
+
+# --------------------------------------------------------------------------- on disk
+def fingerprint() -> str:
+    """A hash of everything a plan depends on, for the stored plans' validity."""
+    digest = hashlib.sha256(__version__.encode())
+    digest.update((grammar_dir() / "reference.lark").read_bytes())
+    here = Path(__file__).parent
+    for module in ("parts.py", "grammar.py", "assemble.py", "recover.py"):
+        digest.update((here / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _store() -> Path | None:
+    if os.environ.get("REFPARSE_NO_PLAN_CACHE"):
+        return None
+    folder = cache_dir()
+    return folder / "plans.json" if folder else None
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _read(path: Path, stamp: str) -> list[tuple[tuple[str, ...], Plan]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("fingerprint") != stamp:
+            return []
+        return [
+            (
+                tuple(shape),
+                Plan(
+                    steps=_tuples(p["steps"]),
+                    rejections=tuple(Rejection(at, tuple(exp)) for at, exp in p["rejections"]),
+                    failed=p["failed"],
+                    reason=p["reason"],
+                ),
+            )
+            for shape, p in data["plans"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # a missing, foreign or damaged file is simply no plans
+
+
+def _load() -> None:
+    _state["loaded"] = True
+    path = _store()
+    if path is not None and path.exists():
+        for shape, plan in _read(path, fingerprint()):
+            _PLANS.setdefault(shape, plan)
+
+
+def _save() -> None:
+    """Merge this process's new plans into the file, atomically; best effort."""
+    path = _store()
+    if path is None or not _state["new"]:
+        return
+    try:
+        stamp = fingerprint()
+        merged = dict(_read(path, stamp)) if path.exists() else {}
+        merged.update(_PLANS)
+        rows = list(merged.items())[-MAX_STORED:]
+        payload = {
+            "fingerprint": stamp,
+            "plans": [
+                [list(shape), {"steps": p.steps, "rejections": p.rejections, "failed": p.failed, "reason": p.reason}]
+                for shape, p in rows
+            ],
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".plans.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(payload, f, separators=(",", ":"))
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass  # the store is a speed-up; an unwritable folder only costs the parser later
