@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import OptionError
-from ..export import FORMATS, export
+from ..export import FORMATS, export, resolve
 from ..models import Citation
 
 if TYPE_CHECKING:  # typing.Self is Python 3.11+; annotations are never evaluated at run time
@@ -218,17 +218,7 @@ def make_writer(fmt: str, **options: Any) -> StreamWriter:
     Raises:
         OptionError: unknown format, unknown option, or unknown text style.
     """
-    spec = FORMATS.get(fmt)
-    if spec is None:
-        raise OptionError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    known = {f.name for f in fields(spec.options)}
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise OptionError(f"{', '.join(unknown)} does not apply to --to {fmt}")
-    try:
-        opts = spec.options(**options)
-    except (TypeError, ValueError) as e:
-        raise OptionError(f"bad option for --to {fmt}: {e}") from e
+    _, opts = resolve(fmt, **options)
     if fmt == "csljson":
         nl = "" if opts.indent is None else "\n"
         return StreamWriter(fmt, opts, begin="[" + nl, sep="," + (nl or " "), end=nl + "]\n", empty="[]\n")

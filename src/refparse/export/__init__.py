@@ -112,6 +112,25 @@ def export(citations: Sequence[Citation], fmt: str, **options: Any) -> str:
     Raises:
         OptionError: unknown format, unknown option, or (text) unknown style.
     """
+    spec, opts = resolve(fmt, **options)
+    return spec.write(list(citations), opts)
+
+
+def resolve(fmt: str, **options: Any) -> tuple[ExportFormat, Any]:
+    """A format and its options object, checked — the one place options are validated.
+
+    Args:
+        fmt: a key of :data:`FORMATS`.
+        **options: fields of that format's options dataclass.
+
+    Returns:
+        ``(format, options instance)``.
+
+    Raises:
+        OptionError: unknown format, an option the format does not have (the
+            message names the option, as ``--ascii does not apply to ris``),
+            or a value the options class refuses.
+    """
     spec = FORMATS.get(fmt)
     if spec is None:
         raise OptionError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -119,9 +138,13 @@ def export(citations: Sequence[Citation], fmt: str, **options: Any) -> str:
     unknown = sorted(set(options) - known)
     if unknown:
         raise OptionError(
-            f"unknown option(s) for {fmt}: {', '.join(unknown)}; known: {', '.join(sorted(known)) or 'none'}"
+            f"unknown option(s) for {fmt}: {', '.join(unknown)} does not apply to --to {fmt} "
+            f"(known: {', '.join(sorted(known)) or 'none'})"
         )
-    return spec.write(list(citations), spec.options(**options))
+    try:
+        return spec, spec.options(**options)
+    except (TypeError, ValueError) as e:
+        raise OptionError(f"bad option for --to {fmt}: {e}") from e
 
 
 __all__ = [
@@ -134,6 +157,7 @@ __all__ = [
     "TextOptions",
     "available_styles",
     "export",
+    "resolve",
     "to_bibtex",
     "to_csl_json",
     "to_jsonl",
