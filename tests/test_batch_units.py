@@ -278,8 +278,6 @@ def test_no_inputs_found_is_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_progress_bar_only_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("tqdm")
-
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True

@@ -255,3 +255,19 @@ def test_a_stale_or_damaged_plan_store_is_ignored(tmp_path, monkeypatch) -> None
     assert plans._read(tmp_path / "plans.json", plans.fingerprint()) == []
     (tmp_path / "plans.json").write_text("{not json", encoding="utf-8")
     assert plans._read(tmp_path / "plans.json", plans.fingerprint()) == []
+
+
+def test_a_shared_plan_reports_each_references_own_line() -> None:
+    first = cite("Gupta | S | ,", number=1)
+    second = parse_block(Block(2, 40, (Line(41, "Rau"), Line(42, "RE"), Line(43, ","))))
+    assert first.warnings[0].line == 2 or first.reason
+    assert "Rau" not in (first.reason or "")
+    assert "Gupta" not in (second.reason or "") and second.warnings[0].line in (40, 41, 42, 43)
+
+
+def test_a_reference_that_breaks_the_parser_is_still_returned() -> None:
+    huge = "9" * 5000  # a page number no int() would convert
+    c = cite(f"Gupta | S | . | A title of a study | . | Blood | . | 2020 | ; | 1 | : | {huge} | - | 1{huge} | .")
+    assert c.raw and c.number == 1
+    dots = cite(" ".join([". "] * 2000) + " | Title", number=3)
+    assert dots.number == 3 and dots.raw

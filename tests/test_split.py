@@ -81,3 +81,19 @@ def test_stream_holds_one_block_at_a_time() -> None:
 def test_list_without_label_one_falls_back_to_the_longest_chain() -> None:
     doc = _doc("Preface 3.\n5.\nA\n6.\nB\n7.\nC\n")
     assert [b.number for b in doc.blocks] == [5, 6, 7]
+
+
+def test_a_numbered_list_in_the_preface_is_not_the_reference_list() -> None:
+    text = "Key points\n1.\nFirst point\n2.\nSecond point\n3.\nThird point\n\n"
+    text += "".join(f"{n}.\nAuthor{n}\nA\n.\nTitle {n}\n.\n" for n in range(1, 6))
+    doc = _doc(text)
+    assert [b.number for b in doc.blocks] == [1, 2, 3, 4, 5]
+    assert doc.blocks[0].lines[0].text == "Author1"
+    assert "First point" in [line.text for line in doc.preface]
+
+
+def test_a_stray_label_inside_a_reference_does_not_restart_the_list() -> None:
+    text = "".join(f"{n}.\nAuthor{n}\nA\n.\n" + ("1.\n" if n == 3 else "") for n in range(1, 8))
+    doc = _doc(text)
+    assert [b.number for b in doc.blocks] == list(range(1, 8))
+    assert [line.text for line in doc.blocks[2].lines] == ["Author3", "A", ".", "1."]

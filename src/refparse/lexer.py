@@ -136,7 +136,7 @@ _KEYWORD_LINE = re.compile(
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0410-\u042f"
 _SHAPES: list[tuple[str, str]] = [
     ("DOI", r"(?:(?:doi|DOI):? ?|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+"),
-    ("URL", r"(?:https?|ftp)://\S+|www\.\S+\.\S+"),
+    ("URL", r"(?:https?|ftp)://\S+|www\.(?=\S*\.)\S+"),  # (lookahead, not \S+\.\S+: linear on long lines)
     ("PMCID", r"PMC\d{4,9}"),
     ("YEAR", r"(?:1[4-9]\d\d|20\d\d)[a-z]?"),
     ("LONGNUM", r"\d{6,9}"),
@@ -152,14 +152,17 @@ _SHAPES: list[tuple[str, str]] = [
     ),
     (
         "INIT",
-        rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\. ?(?:-|\u2010)? ?)+|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?",
+        # Each repetition takes at most one space, so a run of "A. " has one
+        # way to match (a space on either side of the hyphen made it exponential).
+        rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)+|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?",
     ),
 ]
 _SHAPE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _SHAPES))
 # An element wrapped in brackets or followed by separators: "(2011).", "12,", "C.:".
 _WRAPPED = re.compile(r"(?P<lead>[(\[\u201c\"]*)(?P<core>.+?)(?P<trail>[)\],;:\u201d\"]*)")
 # A text node after an element: leading punctuation, a space, then words.
-_TEXT_NODE = re.compile(r"(?P<lead>[.,;:)\]]+ ?)(?P<rest>\S.*)")
+# All the leading marks at once (". . , "), so the rest starts with a word.
+_TEXT_NODE = re.compile(r"(?P<lead>(?:[.,;:)\]]+ ?)+)(?P<rest>[^\s.,;:)\]].*)")
 
 _ATOM = re.compile(
     r"(?:doi: ?)?10\.\d{4,9}/[^\s]+?(?=\.?(?:\s|$))|[Dd][Oo][Ii]:"
@@ -212,7 +215,11 @@ def _compound(text: str) -> _Kinds | None:
     return tuple(out)
 
 
-@lru_cache(maxsize=1 << 16)
+#: Lines longer than this are text, whatever they look like: no element of a
+#: reference is this long, and every pattern then runs on bounded input.
+MAX_ELEMENT = 1_000
+
+
 def classify(text: str) -> _Kinds:
     """Classify one cleaned line into ``(token type, value)`` pairs.
 
@@ -222,6 +229,14 @@ def classify(text: str) -> _Kinds:
     Returns:
         A tuple of pairs; most lines give exactly one.
     """
+    if len(text) > MAX_ELEMENT:
+        return (("PHRASE", text),)
+    return _classify(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _classify(text: str) -> _Kinds:
+    """:func:`classify` for lines of bounded length, cached (punctuation lines recur)."""
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))
     if is_link_noise(text):
@@ -244,7 +259,7 @@ def classify(text: str) -> _Kinds:
             return (*lead, *kw, *trail)
     node = _TEXT_NODE.fullmatch(text)
     if node is not None:
-        return (*_punct(node.group("lead")), *classify(node.group("rest")))
+        return (*_punct(node.group("lead")), *_classify(node.group("rest")))
     compound = _compound(text)
     if compound is not None:
         return compound

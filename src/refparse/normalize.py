@@ -159,7 +159,9 @@ def expand_last_page(first: str, last: str) -> str:
     if _NUMERIC.fullmatch(first) and _NUMERIC.fullmatch(last):
         if len(last) < len(first):
             full = first[: len(first) - len(last)] + last
-            return full if int(full) >= int(first) else last
+            # equal lengths, so comparing the strings compares the numbers
+            # (no int(): a page of thousands of digits must not raise)
+            return full if full >= first else last
         return last
     fm = _PREFIXED.fullmatch(first)
     if fm and _NUMERIC.fullmatch(last):

@@ -53,10 +53,15 @@ class Plan(NamedTuple):
             a field wins it.
         rejections: tokens the grammar skipped or cut.
         failed: the grammar gave up; the steps come from the fallback.
-        reason: why the grammar gave up (with ``failed``).
+        reason: why, for every reference of this shape ("ends too early"),
+            when ``failed`` and no single token is to blame.
+        failed_at: the token the grammar stopped at, when one is (the
+            message is made from the reference's own tokens: a plan is
+            shared by all references of its shape and holds no text).
     """
 
     steps: tuple[Step, ...]
     rejections: tuple[Rejection, ...] = ()
     failed: bool = False
     reason: str | None = None
+    failed_at: Rejection | None = None

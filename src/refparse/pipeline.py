@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from . import lexer
 from .fill import fill
-from .models import Citation, Diagnostic, ParseResult
+from .models import Citation, Diagnostic, ParseResult, Span
 from .plans import plan_for, unexpected
 from .read import Line, iter_lines
 from .split import Block, DocumentStream
@@ -39,22 +39,41 @@ def flatten(lines: Sequence[Line]) -> str:
 
 
 def parse_block(block: Block) -> Citation:
-    """Parse one reference block into a citation (never raises for bad text).
+    """Parse one reference block into a citation; never raises.
 
     Args:
         block: a numbered reference from :class:`refparse.split.DocumentStream`.
 
     Returns:
         The citation; ``status="recovered"`` with a ``grammar`` warning when
-        the grammar rejected some or all of it.
+        the grammar rejected some or all of it. Should anything else go
+        wrong (a bug), the reference is still returned, with its raw text
+        and an ``internal`` warning, so one reference never costs the rest.
     """
+    start, end = block.span
+    try:
+        return _parse_block(block)
+    except Exception as e:
+        warning = Diagnostic(code="internal", message=f"not parsed: internal error ({type(e).__name__}: {e})",
+                             line=start)
+        return Citation(number=block.number, raw=flatten(block.lines), span=Span(start=start, end=end),
+                        status="recovered", warnings=(warning,))
+
+
+def _parse_block(block: Block) -> Citation:
     tokens = lexer.tokens(block.lines)
     plan = plan_for(tokens)
     start, end = block.span
     warnings: list[Diagnostic] = []
     if plan.failed:
-        code = "empty" if not tokens.types else "grammar"
-        warnings.append(Diagnostic(code=code, message=plan.reason or "not parsed", line=start))
+        if not tokens.types:
+            warnings.append(Diagnostic(code="empty", message="the reference has no text", line=start))
+        elif plan.failed_at is not None:
+            at = plan.failed_at.at
+            message = "not parsed: " + unexpected(tokens, at, plan.failed_at.expected)
+            warnings.append(Diagnostic(code="grammar", message=message, line=tokens.lines[at]))
+        else:
+            warnings.append(Diagnostic(code="grammar", message=plan.reason or "not parsed", line=start))
     for r in plan.rejections:
         warnings.append(
             Diagnostic(code="grammar", message="skipped: " + unexpected(tokens, r.at, r.expected),

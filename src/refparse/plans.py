@@ -79,8 +79,8 @@ def _make_plan(tokens: Tokens) -> Plan:
     except UnexpectedToken as e:
         if e.token.type == "$END":
             return recover(tokens.types, "not parsed: the reference ends too early")
-        reason = unexpected(tokens, e.token.index, tuple(sorted(e.expected)))
-        return recover(tokens.types, "not parsed: " + reason)
+        plan = recover(tokens.types, None)
+        return plan._replace(failed_at=Rejection(e.token.index, tuple(sorted(e.expected))))
     return assemble(children)._replace(rejections=tuple(rejections))
 
 
@@ -96,7 +96,7 @@ def fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     digest.update((grammar_dir() / "reference.lark").read_bytes())
     here = Path(__file__).parent
-    for module in ("parts.py", "grammar.py", "assemble.py", "recover.py"):
+    for module in ("parts.py", "grammar.py", "assemble.py", "recover.py", "plans.py"):
         digest.update((here / module).read_bytes())
     return digest.hexdigest()
 
@@ -125,6 +125,7 @@ def _read(path: Path, stamp: str) -> list[tuple[tuple[str, ...], Plan]]:
                     rejections=tuple(Rejection(at, tuple(exp)) for at, exp in p["rejections"]),
                     failed=p["failed"],
                     reason=p["reason"],
+                    failed_at=Rejection(p["failed_at"][0], tuple(p["failed_at"][1])) if p.get("failed_at") else None,
                 ),
             )
             for shape, p in data["plans"]
@@ -154,7 +155,16 @@ def _save() -> None:
         payload = {
             "fingerprint": stamp,
             "plans": [
-                [list(shape), {"steps": p.steps, "rejections": p.rejections, "failed": p.failed, "reason": p.reason}]
+                [
+                    list(shape),
+                    {
+                        "steps": p.steps,
+                        "rejections": p.rejections,
+                        "failed": p.failed,
+                        "reason": p.reason,
+                        "failed_at": p.failed_at,
+                    },
+                ]
                 for shape, p in rows
             ],
         }

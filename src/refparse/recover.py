@@ -15,12 +15,13 @@ from .parts import Plan, Step
 _SINGLE = {"DOI": ("doi", "doi"), "URL": ("url", "url"), "PMCID": ("pmcid", "pmcid")}
 
 
-def recover(types: tuple[str, ...] | list[str], reason: str) -> Plan:
+def recover(types: tuple[str, ...] | list[str], reason: str | None) -> Plan:
     """A plan of the fields that are certain in a rejected reference.
 
     Args:
         types: the reference's token types.
-        reason: why the grammar rejected it.
+        reason: why the grammar rejected it, when the same for every
+            reference of this shape (else the caller sets ``failed_at``).
 
     Returns:
         A failed :class:`Plan` carrying ``reason``.

@@ -2,11 +2,12 @@
 
 A copied page holds a preface (an abstract paragraph), the numbered list, and
 page furniture after it. The list is recognised by its labels (``12.`` or
-``[12]`` on a line of their own): it starts at ``1.`` and each next number
-starts the next reference, so a stray ``3.`` inside a reference cannot start a
-block. :class:`DocumentStream` does this as lines arrive, for inputs of any
-size. Trailing furniture ("Back to top", "Download PDF") is cut from the last
-block by a phrase list kept as data in ``grammars/noise.txt``.
+``[12]`` on a line of their own): the longest run of consecutive labels
+among the first few decides where it starts, then each next number starts the
+next reference, so a stray ``3.`` inside a reference cannot start a block.
+:class:`DocumentStream` does this as lines arrive, for inputs of any size.
+Trailing furniture ("Back to top", "Download PDF") is cut from the last block
+by a phrase list kept as data in ``grammars/noise.txt``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from .grammar_files import read_data_file
@@ -110,28 +112,13 @@ def _longest_chain(candidates: Sequence[tuple[int, int]]) -> list[int]:
         links.append(prev[1] if prev else -1)
         if length >= best_len.get(n, (0, -1))[0]:
             best_len[n] = (length, i)
-        if length > top[0]:
+        if length >= top[0]:  # on a tie the later run wins (the references follow the preface)
             top = (length, i)
     chain, i = [], top[1]
     while i >= 0:
         chain.append(i)
         i = links[i]
     return chain[::-1]
-
-
-def _chain_document(lines: Sequence[Line]) -> Document:
-    """Split by the longest run of consecutive labels (when there is no "1.")."""
-    candidates = [(i, n) for i, line in enumerate(lines) if (n := _label(line.text)) is not None]
-    chain = [candidates[k] for k in _longest_chain(candidates)]
-    if not chain:
-        return Document(tuple(lines), (), ())
-    blocks = []
-    for k, (i, n) in enumerate(chain):
-        end = chain[k + 1][0] if k + 1 < len(chain) else len(lines)
-        blocks.append(Block(n, lines[i].number, tuple(lines[i + 1 : end])))
-    body, noise = _trim_noise(list(blocks[-1].lines))
-    blocks[-1] = blocks[-1]._replace(lines=tuple(body))
-    return Document(tuple(lines[: chain[0][0]]), tuple(blocks), tuple(noise))
 
 
 def _trim_noise(body: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -144,11 +131,11 @@ def _trim_noise(body: list[Line]) -> tuple[list[Line], list[Line]]:
 class DocumentStream:
     """Split a page's lines into blocks as they arrive, holding one block at a time.
 
-    The list starts at the label ``1.`` (or ``[1]``) and continues with each
-    next number; anything else is part of the current reference. Memory stays
-    bounded by the longest reference, not the file. When a page has no
-    ``1.`` at all (a list copied from its middle), the whole page is read and
-    split by the longest run of consecutive labels instead.
+    The first ``window_labels`` label lines decide where the list starts (the
+    longest run of consecutive labels among them, so a list copied from its
+    middle works too); after that each next number starts the next reference
+    and anything else belongs to the current one. Memory stays bounded by the
+    window and the longest reference, not the file.
 
     After iteration, :attr:`preface` and :attr:`noise` hold the lines before
     the list and the furniture cut from the end of the last reference.
@@ -160,7 +147,9 @@ class DocumentStream:
             ...
     """
 
-    #: Lines buffered while looking for "1." before giving up on streaming.
+    #: Label lines read before the list's start is decided.
+    window_labels = 12
+    #: Lines read at most before deciding, whatever the labels.
     max_preface_lines = 200_000
 
     def __init__(self, lines: Iterable[Line]) -> None:
@@ -169,29 +158,40 @@ class DocumentStream:
         self.noise: tuple[Line, ...] = ()
 
     def __iter__(self) -> Iterator[Block]:
-        buffered: list[Line] = []
-        first: Line | None = None
+        # A window of the first labels decides where the list starts: the
+        # longest run of consecutive labels in it (the later one on a tie —
+        # a "Key points 1. 2. 3." list in the preface loses to the references
+        # that follow it; a stray "1." inside a reference does not break the
+        # run around it). Then the list streams: each next number starts the
+        # next reference.
+        window: list[Line] = []
+        candidates: list[tuple[int, int]] = []
         for line in self._lines:
-            if _label(line.text) == 1:
-                first = line
+            window.append(line)
+            n = _label(line.text)
+            if n is not None:
+                candidates.append((len(window) - 1, n))
+                if len(candidates) >= self.window_labels:
+                    break
+            if len(window) > self.max_preface_lines:
                 break
-            buffered.append(line)
-            if len(buffered) > self.max_preface_lines:
-                break
-        if first is None:
-            buffered.extend(self._lines)
-            document = _chain_document(buffered)
-            self.preface, self.noise = document.preface, document.noise
-            yield from document.blocks
+        chain = [candidates[k] for k in _longest_chain(candidates)]
+        if not chain:
+            window.extend(self._lines)  # no list: everything is preface, kept
+            self.preface = tuple(window)
             return
-        self.preface = tuple(buffered)
-        number, label_line = 1, first.number
-        body: list[Line] = []
+        self.preface = tuple(window[: chain[0][0]])
+        for (i, n), (j, _) in pairwise(chain):
+            yield Block(n, window[i].number, tuple(window[i + 1 : j]))
+        last, number = chain[-1]
+        label_line = window[last].number
+        body: list[Line] = list(window[last + 1 :])
         for line in self._lines:
             text = line[1]
             if len(text) <= 8 and text[-1] in ".]" and _label(text) == number + 1:
                 yield Block(number, label_line, tuple(body))
-                number, label_line, body = number + 1, line.number, []
+                number, label_line = number + 1, line.number
+                body = []
             else:
                 body.append(line)
         body, noise = _trim_noise(body)
