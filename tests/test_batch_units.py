@@ -144,7 +144,18 @@ def test_streamed_outputs_equal_the_exporters(tmp_path: Path, fmt: str, options:
         seq = ["seed.txt", "dups.txt"]  # numbered references: ids and keys do not depend on the file
         convert_paths([tmp_path / "in" / n for n in seq], BatchOptions(to=fmt, export_options=options, output=combined))
         everything = [c for n in seq for c in citations[n]]
-        assert combined.read_bytes().decode("utf-8") == export(everything, fmt, **options)
+        got = combined.read_bytes().decode("utf-8")
+        expected = export(everything, fmt, **options)
+        if fmt == "csljson":  # ids of the second input carry its position: unique in the document
+            items = json.loads(got)
+            assert len({item["id"] for item in items}) == len(items)
+            first = len(citations["dups.txt"] if seq[0] == "dups.txt" else citations[seq[0]])
+            for item in items[first:]:
+                assert item["id"].startswith("2-")
+                item["id"] = item["id"][2:]
+            assert items == json.loads(expected)
+        else:
+            assert got == expected
 
 
 def test_atomic_file_appears_complete_or_not_at_all(tmp_path: Path) -> None:
@@ -358,3 +369,35 @@ def test_an_output_that_cannot_be_written_fails_that_input_only(tmp_path: Path) 
     assert [(r.status, r.reason) for r in results] == [("failed", "output"), ("ok", None)]
     assert results[0].error is not None and results[0].error.startswith(f"cannot write {tmp_path}/out/a/p.json")
     assert summary.exit_code == 1 and (tmp_path / "out/b/p.json").exists()
+
+
+def test_an_output_never_replaces_another_input(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.md").write_text(cut(SEED, 1, 2), encoding="utf-8")
+    (pages / "a.txt").write_text(cut(SEED, 3, 4), encoding="utf-8")
+    before = (pages / "a.txt").read_text(encoding="utf-8")
+    results: list[FileResult] = []
+    convert_paths([pages / "a.md", pages / "a.txt"], BatchOptions(to="text", out_dir=pages, jobs=1),
+                  on_result=results.append)
+    assert (pages / "a.txt").read_text(encoding="utf-8") == before
+    assert results[0].status == "failed" and results[0].reason == "output"
+
+
+def test_a_report_never_replaces_an_input(tmp_path: Path) -> None:
+    page = tmp_path / "b.txt"
+    page.write_text(cut(SEED, 1, 2), encoding="utf-8")
+    before = page.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="also an input"):
+        convert_paths([page], BatchOptions(report=page, jobs=1))
+    assert page.read_text(encoding="utf-8") == before
+
+
+def test_combined_csl_json_ids_are_unique(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(cut(SEED, 1, 3), encoding="utf-8")
+    out = tmp_path / "all.json"
+    convert_paths([tmp_path / "a.txt", tmp_path / "b.txt"], BatchOptions(output=out, jobs=1))
+    ids = [item["id"] for item in json.loads(out.read_text(encoding="utf-8"))]
+    assert len(ids) == 6 and len(set(ids)) == 6
+    assert ids[:3] == ["ref1", "ref2", "ref3"] and ids[3] == "2-ref1"

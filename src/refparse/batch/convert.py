@@ -214,6 +214,10 @@ def _write(task: Task, result: FileResult, citations: Iterable[Citation], should
         except OSError as e:  # a full disk is the output's problem, not the input's
             raise _unwritable(target, e) from e
 
+    # In a combined output the ids of every input after the first get its
+    # position as a prefix (ref12 of the third input is 3-ref12): ids must be
+    # unique in one CSL-JSON document, and one input stays as the exporter writes it.
+    id_prefix = "" if whole_document or task.seq == 0 else f"{task.seq + 1}-"
     try:
         kept: list[Citation] = []
         for index, c in enumerate(citations):
@@ -224,7 +228,7 @@ def _write(task: Task, result: FileResult, citations: Iterable[Citation], should
                 kept.append(c)
                 continue
             lead = (writer.begin if whole_document else "") if index == 0 else writer.sep
-            put(lead + writer.item(c, index))
+            put(lead + writer.item(c, index, id_prefix))
         if result.references == 0:
             out.discard()
             return

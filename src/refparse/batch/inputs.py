@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -115,6 +115,46 @@ def iter_sources(
             yield from _walk(path, name, globs, skip)
         else:
             yield Source(name, path, PurePath(path.name))
+
+
+def input_matcher(
+    paths: Iterable[str | os.PathLike[str]], globs: Sequence[str] = DEFAULT_GLOBS
+) -> Callable[[Path], bool]:
+    """A test for "would this file be read as an input of the run?".
+
+    Why: an output must never replace an input — not only its own (``a.md``
+    written as ``a.txt`` next to an input ``a.txt``), and a report must not
+    be written over an input before it is read.
+
+    Args:
+        paths: the run's PATH arguments.
+        globs: the file-name patterns folders are read with.
+
+    Returns:
+        A function of a path: True when the run names it, or it lies in a
+        folder of the run and matches the patterns (hidden files excepted).
+    """
+    files: set[Path] = set()
+    folders: list[Path] = []
+    for raw in paths:
+        name = os.fspath(raw)
+        if name == STDIN:
+            continue
+        path = Path(name)
+        (folders.append if path.is_dir() else files.add)(_resolved(path))  # type: ignore[func-returns-value]
+
+    def is_input(candidate: Path) -> bool:
+        resolved = _resolved(candidate)
+        if resolved in files:
+            return True
+        for folder in folders:
+            if resolved.is_relative_to(folder):
+                relative = resolved.relative_to(folder)
+                if not any(part.startswith(".") for part in relative.parts) and _matches(relative, globs):
+                    return resolved.exists()
+        return False
+
+    return is_input
 
 
 def count_sources(

@@ -28,7 +28,7 @@ from typing import IO, Any, TextIO
 from ..errors import OptionError
 from .convert import FileResult, Settings, Task, convert_file
 from .files import DEFAULT_MAX_SIZE
-from .inputs import DEFAULT_GLOBS, STDIN, Source, iter_sources
+from .inputs import DEFAULT_GLOBS, STDIN, Source, input_matcher, iter_sources
 from .pool import OrderedPool, Ready, default_context, run_inline
 from .writers import AtomicFile, StreamWriter, fix_bibtex_keys, make_writer
 
@@ -206,7 +206,12 @@ def _spool_stdin(temp_dir: Path) -> Path:
 
 
 def _items(
-    sources: Iterator[Source], options: BatchOptions, settings: Settings, temp_dir: Path, stdin: Path | None
+    sources: Iterator[Source],
+    options: BatchOptions,
+    settings: Settings,
+    temp_dir: Path,
+    stdin: Path | None,
+    is_input: Callable[[Path], bool],
 ) -> Iterator[Task | Ready[FileResult]]:
     """Tasks for the pool, in input order; inputs already decided come as :class:`Ready`."""
     seen: dict[str, str] = {}
@@ -227,6 +232,10 @@ def _items(
             seen[output] = source.label
             if source.path is not None and out.suffix == source.path.suffix and _same(out, source.path):
                 message = f"its output would replace the input itself; choose another --out-dir than {options.out_dir}"
+                yield Ready(FileResult(input=source.label, seq=seq).fail("output", message))
+                continue
+            if is_input(out):
+                message = f"its output {output} would replace an input of this run; choose another --out-dir"
                 yield Ready(FileResult(input=source.label, seq=seq).fail("output", message))
                 continue
             if options.resume and source.path is not None and _newer(out, source.path):
@@ -333,6 +342,9 @@ def convert_paths(
     exclude = [p for p in (options.out_dir, options.output) if p is not None]
     sources = iter_sources(names, options.globs, exclude)
     with ExitStack() as stack:
+        is_input = input_matcher(names, options.globs)
+        if options.report is not None and is_input(options.report):
+            raise OptionError(f"the report {options.report} is also an input; choose another --report")
         report = stack.enter_context(_open_report(options.report)) if options.report else None
         temp_dir = Path(tempfile.mkdtemp(prefix=".refparse-", dir=options.output.parent if options.output else None))
         stack.callback(shutil.rmtree, temp_dir, ignore_errors=True)
@@ -356,7 +368,7 @@ def convert_paths(
         # Standard input is read first, before Ctrl-C is taken over: a blocked read must stay
         # interruptible, and a worker can then stream it like any file.
         stdin = _spool_stdin(temp_dir) if STDIN in names else None
-        items = _items(remaining, options, settings, temp_dir, stdin)
+        items = _items(remaining, options, settings, temp_dir, stdin, is_input)
         jobs = options.jobs or available_cores()
         pool = None
         if jobs > 1 and len(head) > 1 and options.enrich is None:

@@ -148,13 +148,15 @@ class StreamWriter:
         """The output file extension, without the dot."""
         return FORMATS[self.fmt].extension
 
-    def item(self, c: Citation, index: int) -> str:
+    def item(self, c: Citation, index: int, id_prefix: str = "") -> str:
         """One citation as this format writes it (without separators).
 
         Args:
             c: the citation.
             index: its 0-based position in the output (CSL-JSON ids of
                 unnumbered citations use it).
+            id_prefix: CSL-JSON: put before the id (one per input in a
+                combined output, so ids stay unique).
         """
         # The per-item functions are imported here, not at import: a run
         # pays only for the format it writes.
@@ -162,7 +164,9 @@ class StreamWriter:
             from ..export.csljson import CslJsonOptions, dumps, to_csl_item
 
             indent = self.options.indent
-            text = dumps(to_csl_item(c, index), CslJsonOptions(indent=indent, ascii=self.options.ascii)).rstrip("\n")
+            prefix = id_prefix or self.options.id_prefix
+            item = to_csl_item(c, index, prefix)
+            text = dumps(item, CslJsonOptions(indent=indent, ascii=self.options.ascii)).rstrip("\n")
             if indent is None:
                 return text
             pad = " " * indent if isinstance(indent, int) else str(indent)

@@ -32,10 +32,14 @@ class CslJsonOptions:
     Attributes:
         indent: JSON indentation; ``None`` for one line.
         ascii: escape non-ASCII characters.
+        id_prefix: put before every item id (``ref12``). The batch converter
+            gives each input its own prefix when it combines inputs in one
+            file, because citeproc and reference managers key items by id.
     """
 
     indent: int | None = 2
     ascii: bool = False
+    id_prefix: str = ""
 
 
 _SPACE_AFTER_DOT = re.compile(r"\.(?=[^\s.-])")
@@ -84,17 +88,18 @@ def _date(c: Citation) -> dict[str, Any] | None:
     return out
 
 
-def to_csl_item(c: Citation, index: int = 0) -> dict[str, Any]:
+def to_csl_item(c: Citation, index: int = 0, id_prefix: str = "") -> dict[str, Any]:
     """One citation as a CSL-JSON item.
 
     Args:
         c: the citation.
         index: its position, used for the ``id`` when it has no number.
+        id_prefix: put before the id (unique ids across combined inputs).
 
     Returns:
         A dict that validates against the CSL-JSON schema.
     """
-    item: dict[str, Any] = {"id": f"ref{c.number if c.number is not None else index + 1}", "type": c.type}
+    item: dict[str, Any] = {"id": f"{id_prefix}ref{c.number if c.number is not None else index + 1}", "type": c.type}
     if c.number is not None:
         item["citation-number"] = c.number
     authors = [csl_name(a) for a in c.authors]
@@ -173,7 +178,7 @@ def to_csl_json(citations: list[Citation] | tuple[Citation, ...], options: CslJs
         The JSON text, ending with a newline.
     """
     opts = options or CslJsonOptions()
-    items = [to_csl_item(c, i) for i, c in enumerate(citations)]
+    items = [to_csl_item(c, i, opts.id_prefix) for i, c in enumerate(citations)]
     return dumps(items, opts)
 
 
