@@ -45,15 +45,26 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall("".join(c for c in text if not unicodedata.combining(c)).casefold())
 
 
+def _strings(value: Any) -> list[str]:
+    """Every string inside a JSON value: the index serves oddly shaped records too."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)] if value not in (None, "") else []
+
+
 def _record_text(r: dict[str, Any]) -> str:
-    parts: list[str] = [*r.get("title", []), *r.get("subtitle", []), *r.get("container-title", [])]
-    parts += r.get("short-container-title", [])
-    for a in r.get("author", []):
-        parts += [a.get("family", ""), a.get("given", ""), a.get("name", "")]
+    keys = ("title", "subtitle", "container-title", "short-container-title", "volume", "issue", "article-number")
+    parts = [s for key in keys for s in _strings(r.get(key))]
+    authors = r.get("author")
+    for a in authors if isinstance(authors, list) else [authors]:
+        parts += _strings([a.get(k) for k in ("family", "given", "name")] if isinstance(a, dict) else a)
     for key in ("issued", "published-print", "published-online"):
-        dp = (r.get(key) or {}).get("date-parts") or [[]]
-        parts += [str(x) for x in dp[0][:1]]
-    parts += [r.get("volume", ""), r.get("issue", ""), str(r.get("page", "")).split("-")[0], r.get("article-number", "")]
+        dp = r.get(key)
+        dp = dp.get("date-parts") if isinstance(dp, dict) else None
+        parts += [str(dp[0][0])] if isinstance(dp, list) and dp and isinstance(dp[0], list) and dp[0] else []
+    parts.append(str(r.get("page", "")).split("-")[0])
     return " ".join(p for p in parts if p)
 
 

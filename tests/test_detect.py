@@ -82,3 +82,9 @@ def test_parse_any_unknown_text_raises() -> None:
 
 def test_format_names_in_detection_order() -> None:
     assert format_names()[:2] == ("card", "linebroken")
+
+
+def test_a_journal_page_with_a_heading_and_an_authors_line_is_still_a_reference_list() -> None:
+    text = "# Blinatumomab in B-ALL\nAuthors: Gupta S, Rau RE\n\n" + LINEBROKEN_SEED.read_text(encoding="utf-8")
+    assert detect_format(text) == "linebroken"
+    assert len(parse_any(text).citations) == 68

@@ -288,3 +288,20 @@ def test_enricher_verifies_then_enriches_and_pickles(stub: CrossrefStub, tmp_pat
     assert out[0].match is not None and out[0].match.evidence["mode"] == "verify"
     clone = pickle.loads(pickle.dumps(step))
     assert clone == step and clone._client is None
+
+
+def test_an_oddly_shaped_record_warns_and_keeps_the_citation(tmp_path: Path) -> None:
+    # A string where Crossref documents a list of objects, a string for a date's parts:
+    # the lookup must warn, not crash the run.
+    odd = {"DOI": "10.5555/odd", "type": "journal-article", "title": ["Deep sea vents and their microbes"],
+           "author": "Okafor", "issued": {"date-parts": "2010"}, "page": 10}
+    cited = Citation.model_validate({"authors": [{"kind": "person", "family": "Okafor"}], "title": "Deep sea vents and their microbes",
+                                     "date": {"year": 2010}, "volume": "5", "pages": {"first": "10", "printed": "10-20"}})
+    with CrossrefStub([odd]) as server:
+        out = enrich([cited, cited.model_copy(update={"doi": "10.5555/odd"})], options(server, tmp_path))
+        checked = verify([cited.model_copy(update={"doi": "10.5555/odd"})], options(server, tmp_path))
+    assert out[0].doi is None and out[0].title == cited.title
+    assert out[1].doi == "10.5555/odd"
+    assert [c.doi for c in checked] == ["10.5555/odd"]
+    assert codes(out[:1]) == ["enrich-failed"] and "unexpected Crossref record" in out[0].warnings[-1].message
+    assert codes(checked) == ["enrich-failed"]

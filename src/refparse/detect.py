@@ -41,6 +41,15 @@ _CARD_LANDMARKS = (
 )
 
 
+#: With this many landmarks a text is a card even if it also has a numbered list.
+CARD_SURE_LANDMARKS = 3
+
+
+def card_landmarks(text: str) -> int:
+    """How many distinct landmarks of a summary card a text has."""
+    return sum(1 for landmark in _CARD_LANDMARKS if landmark.search(text))
+
+
 def looks_like_card(text: str) -> bool:
     """Whether a text has enough landmarks of a summary card.
 
@@ -50,7 +59,7 @@ def looks_like_card(text: str) -> bool:
     Returns:
         True when at least :data:`CARD_MIN_LANDMARKS` distinct landmarks occur.
     """
-    return sum(1 for landmark in _CARD_LANDMARKS if landmark.search(text)) >= CARD_MIN_LANDMARKS
+    return card_landmarks(text) >= CARD_MIN_LANDMARKS
 
 
 def looks_like_linebroken(text: str) -> bool:
@@ -99,14 +108,22 @@ def detect_format(text: str, source: str | None = None) -> str:
         source: a name for the input in error messages (a path, ``<stdin>``).
 
     Returns:
-        The name of the first format whose recogniser accepts the text.
+        ``card`` when the text has the marks of a card strongly
+        (:data:`CARD_SURE_LANDMARKS`); else ``linebroken`` when it holds a
+        numbered list; else ``card`` on weaker card evidence. Two weak marks
+        (a markdown heading and an "Authors" line) must not turn a journal
+        page of 68 references into one card.
 
     Raises:
         InputError: no known format matches; the message names those tried.
     """
-    for fmt in FORMATS:
-        if fmt.recognise(text):
-            return fmt.name
+    marks = card_landmarks(text)
+    if marks >= CARD_SURE_LANDMARKS:
+        return "card"
+    if looks_like_linebroken(text):
+        return "linebroken"
+    if marks >= CARD_MIN_LANDMARKS:
+        return "card"
     tried = ", ".join(format_names())
     raise InputError(f"not a known input format (tried: {tried})", source)
 

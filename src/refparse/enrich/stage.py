@@ -104,6 +104,10 @@ def _guarded(
     except EnrichError as e:
         breaker.record(ok=False)
         return _warn(citation, "enrich-failed", f"Crossref lookup failed: {e}")
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as e:
+        # A record shaped unlike Crossref's documented JSON (a number where a
+        # name belongs ...): this citation keeps its fields; the run goes on.
+        return _warn(citation, "enrich-failed", f"unexpected Crossref record ({type(e).__name__}: {e})")
     breaker.record(ok=True)
     return out
 
