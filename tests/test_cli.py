@@ -107,3 +107,61 @@ def test_every_command_has_help_with_an_example(command: list[str], capsys: pyte
     assert "usage:" in out
     if command:
         assert "Example" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("0", 0), ("512", 512), ("100b", 100), ("512k", 512 * 1024), ("20M", 20 * 1024**2), ("50MB", 50 * 1024**2),
+     ("1GiB", 1024**3), ("1.5k", 1536)],
+)
+def test_sizes_as_people_type_them(text: str, expected: int) -> None:
+    from refparse.cli import parse_size
+
+    assert parse_size(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--max-size", "9" * 400], "not a size"),
+        (["--max-size", "5ib"], "not a size"),
+        (["--max-size=-3M"], "not a size"),
+        (["--cache-expire", "12h"], "need --enrich or --verify"),
+        (["--enrich", "--offline", "--cache-expire", "9" * 400], "too long"),
+        (["--enrich", "--offline", "--cache-expire", "soon"], "not a duration"),
+        (["--to", "text", "--locale", "xx-YY"], "no locale 'xx-YY'"),
+        (["--to", "text", "--locale", "en;rm"], "not a locale"),
+        (["--to", "bibtex", "--style", "apa"], "--style applies only to --to text"),
+    ],
+)
+def test_bad_options_are_usage_errors_without_traceback(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["convert", str(FIXTURES / "seed000.txt"), *argv], capsys)
+    assert (code, out) == (2, "")
+    assert message in err and "Traceback" not in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("content", ["not xml at all", "<?xml version='1.0'?><html/>", ""])
+def test_a_broken_style_file_is_a_usage_error(content: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    style = tmp_path / "mine.csl"
+    style.write_text(content, encoding="utf-8")
+    code, out, err = run(["convert", str(FIXTURES / "seed000.txt"), "--to", "text", "--style", str(style)], capsys)
+    assert (code, out) == (2, "")
+    assert "mine.csl" in err and "internal error" not in err
+
+
+def test_a_locale_citeproc_ships_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["convert", str(FIXTURES / "seed000.txt"), "--to", "text", "--style", "apa", "--locale", "de-DE"], capsys)
+    assert code == 0, err
+    assert len(out.splitlines()) == 68
+
+
+def test_importing_the_cli_leaves_the_environment_alone() -> None:
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    probe = "import os, refparse.cli; print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "None"

@@ -63,10 +63,16 @@ _EXPORTS = {
     "verify": "refparse.enrich",
 }
 
+#: Subpackages reachable as attributes (``refparse.export.export(...)``)
+#: without importing them first, as users expect of a package.
+_SUBPACKAGES = ("batch", "enrich", "export")
+
 __all__ = sorted([*_EXPORTS, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return import_module(f"refparse.{name}")  # the import binds it in this namespace
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'refparse' has no attribute {name!r}")
@@ -76,7 +82,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return sorted([*__all__, *_SUBPACKAGES])
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs

@@ -19,14 +19,8 @@ No traceback reaches the user: a bug is one line asking for a report
 
 from __future__ import annotations
 
-import os
-
-# Pydantic scans every installed package for plugins on its first model,
-# which costs a one-file conversion about a tenth of its time. The command
-# line has no use for them; a user who wants them sets the variable.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -48,18 +42,20 @@ Examples:
   cat page.txt | refparse convert - --to text --style apa
   REFPARSE_MAILTO=you@example.org refparse convert page.txt --to jsonl --enrich --verify -o refs.jsonl
 
-exit status: 0 all converted; 1 some input failed or had references not fully
-parsed; 2 usage error; 130 interrupted (finished outputs are kept)."""
+exit status: 0 all converted (references not fully parsed are written with
+their raw text and reported); 1 some input failed, or with --strict some
+reference was not fully parsed; 2 usage error; 130 interrupted (finished
+outputs are kept)."""
 
-_SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*")
+_SIZE = re.compile(r"(?i)\s*(\d{1,15}(?:\.\d{1,6})?)\s*(?:([kmg])(?:i?b)?|b)?\s*")
 
 
 def parse_size(text: str) -> int:
-    """``20M``, ``50MB``, ``512k``, ``1G`` or bytes; 0 means no limit."""
+    """``20M``, ``50MB``, ``512k``, ``1GiB``, ``100b`` or bytes; 0 means no limit."""
     m = _SIZE.fullmatch(text)
     if not m:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 20M, 512k or 0 for no limit)")
-    return int(float(m.group(1)) * 1024 ** "_kmg".index(m.group(2).lower() or "_"))
+    return int(float(m.group(1)) * 1024 ** "_kmg".index((m.group(2) or "_").lower()))
 
 
 def _jobs(text: str) -> int:
@@ -124,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="check printed DOIs against Crossref; warn where the record disagrees")
     net.add_argument("--cache", metavar="PATH", type=Path,
                      help="HTTP cache file (default: crossref.sqlite in the user cache directory)")
-    net.add_argument("--cache-expire", metavar="AGE", default="30d",
+    net.add_argument("--cache-expire", metavar="AGE", default=None,
                      help="how long cached answers are used: seconds, 12h, 30d or never (default 30d)")
     net.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     net.add_argument("--offline", action="store_true", help="use cached answers only; never the network")
@@ -159,16 +155,19 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
 def _enricher(args: argparse.Namespace) -> Any:
     """The Crossref step for ``--enrich``/``--verify`` (``None`` without them)."""
     if not (args.enrich or args.verify):
-        if args.offline or args.no_cache or args.cache or args.mailto or args.crossref_url:
-            raise OptionError("--cache, --no-cache, --offline, --mailto and --crossref-url need --enrich or --verify")
+        if args.offline or args.no_cache or args.cache or args.mailto or args.crossref_url or args.cache_expire:
+            raise OptionError(
+                "--cache, --cache-expire, --no-cache, --offline, --mailto and --crossref-url need --enrich or --verify"
+            )
         return None
     # imported here: the enrich stage loads requests, which a plain conversion never needs
     from .enrich import Enricher, EnrichOptions, parse_expire
+    from .enrich.options import DEFAULT_EXPIRE
 
     given = {"mailto": args.mailto, "base_url": args.crossref_url}
     crossref = EnrichOptions(
         cache_path=args.cache,
-        cache_expire=parse_expire(args.cache_expire),
+        cache_expire=parse_expire(args.cache_expire) if args.cache_expire is not None else DEFAULT_EXPIRE,
         no_cache=args.no_cache,
         offline=args.offline,
         **{k: v for k, v in given.items() if v},
@@ -216,6 +215,11 @@ def convert(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``refparse`` console script."""
+    # Pydantic scans every installed package for plugins on its first model,
+    # which costs a one-file conversion about a tenth of its time. The command
+    # line has no use for them; a user who wants them sets the variable. Set
+    # here, not at import: importing this module must not change the process.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = _parser().parse_args(argv)
     try:
         return convert(args)

@@ -47,7 +47,10 @@ def parse_expire(text: str) -> timedelta | None:
     m = _DURATION.fullmatch(t)
     if not m:
         raise OptionError(f"cache expiry {text!r} is not a duration (e.g. 3600, 12h, 30d, never)")
-    return timedelta(seconds=float(m["n"]) * _UNIT_SECONDS[(m["unit"] or "s").lower()])
+    try:
+        return timedelta(seconds=float(m["n"]) * _UNIT_SECONDS[(m["unit"] or "s").lower()])
+    except OverflowError:
+        raise OptionError(f"cache expiry {text!r} is too long; say never for entries that do not expire") from None
 
 
 def default_cache_path() -> Path:

@@ -17,6 +17,7 @@ flattened, so a newline in a title cannot fake a second entry.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import warnings
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+from xml.etree import ElementTree
 
 from ..errors import ExportError, OptionError
 from ..models import Citation
@@ -46,6 +48,9 @@ ALIASES = {
     "american-medical-association": "ama",
     "chicago": "chicago-author-date",
 }
+
+_CSL_NS = "http://purl.org/net/xbiblio/csl"
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{2,4})?")
 
 #: Placeholder author standing for "et al." (private-use characters: no style
 #: can change their case, and no real name contains them).
@@ -81,6 +86,20 @@ class TextOptions:
     style: str = "vancouver"
     format: Literal["plain", "html"] = "plain"
     locale: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a style or locale that cannot work before any input is read.
+
+        Raises:
+            OptionError: unknown style name; a ``.csl`` file that is not a CSL
+                style; a locale citeproc-py has no terms for; a format other
+                than plain or html.
+        """
+        if self.format not in ("plain", "html"):
+            raise OptionError(f"unknown text format {self.format!r}; choose plain or html")
+        check_style_file(style_path(self.style))
+        if self.locale is not None:
+            check_locale(self.locale)
 
 
 def available_styles() -> list[str]:
@@ -143,6 +162,43 @@ def _flat(value: Any, html: bool) -> Any:
 
 
 _TERMS = {"and": "and", "et-al": "et al.", "page-range-delimiter": "\u2013"}
+
+
+def check_style_file(path: Path) -> None:
+    """Raise :class:`OptionError` unless ``path`` holds a CSL style (XML, root ``style``).
+
+    A cheap standard-library parse: a typo'd or truncated file is a usage error
+    naming the file, not an internal error deep inside citeproc-py.
+    """
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (OSError, ElementTree.ParseError) as e:
+        raise OptionError(f"style file {str(path)!r} is not readable CSL: {e}") from e
+    if root.tag != f"{{{_CSL_NS}}}style":
+        raise OptionError(f"style file {str(path)!r} is not a CSL style (its root element is {root.tag!r})")
+
+
+def check_locale(locale: str) -> None:
+    """Raise :class:`OptionError` unless citeproc-py ships terms for ``locale``'s language.
+
+    citeproc-py quietly falls back to US English for a locale it lacks; a user
+    who asked for ``--locale xx-YY`` should hear about it.
+    """
+    if not _LOCALE.fullmatch(locale):
+        raise OptionError(f"not a locale: {locale!r} (say en-GB, de-DE or fr)")
+    known = _citeproc_locales()
+    language = locale.split("-")[0].lower()
+    if known and not any(k.lower() == locale.lower() or k.split("-")[0].lower() == language for k in known):
+        raise OptionError(f"citeproc-py has no locale {locale!r}")
+
+
+def _citeproc_locales() -> list[str]:
+    """Locale names citeproc-py ships (empty when it cannot be found: then nothing is refused)."""
+    spec = importlib.util.find_spec("citeproc")  # finds the package without importing lxml
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "locales"
+    return [p.name[len("locales-"):-len(".xml")] for p in folder.glob("locales-*.xml")]
 
 
 def _render(items: list[dict[str, Any]], options: TextOptions) -> tuple[list[tuple[str, str]], dict[str, str]]:
