@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,7 +12,10 @@ import pytest
 
 # Hermetic caches: parser tables and stored plans go to a folder of this test
 # run, not the developer's cache (subprocesses started by tests inherit it).
-os.environ.setdefault("REFPARSE_CACHE_DIR", tempfile.mkdtemp(prefix="refparse-test-cache-"))
+if "REFPARSE_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="refparse-test-cache-")
+    os.environ["REFPARSE_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

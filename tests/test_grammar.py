@@ -247,6 +247,27 @@ def test_plans_are_stored_and_reused_by_a_later_process(tmp_path) -> None:  # ty
     assert second.stdout.split() == ["Blood", "False"]  # a known shape: the parser is not even loaded
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX permissions")
+def test_a_cache_folder_others_can_write_is_never_used(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # as a /tmp/shared folder: anyone could plant a pickle here
+    page = tmp_path / "page.txt"
+    page.write_text("1.\nGupta\nS\n.\nA title of a study\n.\nBlood\n.\n2020\n;\n1\n:\n2\n.\n", encoding="utf-8")
+    env = {**os.environ, "REFPARSE_CACHE_DIR": str(shared)}
+    code = "import sys, refparse; print(refparse.parse(open(sys.argv[1]).read()).citations[0].container_title)"
+    out = subprocess.run([sys.executable, "-c", code, str(page)], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "Blood"  # still parsed, only slower
+    assert list(shared.iterdir()) == []  # nothing read from or written to the shared folder
+    shared.chmod(0o700)
+    subprocess.run([sys.executable, "-c", code, str(page)], env=env, capture_output=True, text=True, check=True)
+    assert (shared / "plans.json").is_file()  # a private folder is used
+
+
 def test_a_stale_or_damaged_plan_store_is_ignored(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from refparse import plans
 

@@ -36,16 +36,29 @@ def cache_dir() -> Path | None:
     """The folder for refparse's on-disk caches (parser tables, plans).
 
     ``REFPARSE_CACHE_DIR`` or the user cache folder; ``None`` when it cannot
-    be created or written (the caches are only a speed-up).
+    be created or written, or when it is not private (the caches are only a
+    speed-up). Lark stores its tables as a pickle, and loading a pickle runs
+    code: a folder another user can write to (``/tmp/shared``, a group folder)
+    must never be read from.
     """
     from platformdirs import user_cache_dir
 
     folder = Path(os.environ.get("REFPARSE_CACHE_DIR") or user_cache_dir("refparse"))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private = is_private(folder)
     except OSError:
         return None
-    return folder if os.access(folder, os.W_OK | os.R_OK) else None
+    return folder if private and os.access(folder, os.W_OK | os.R_OK) else None
+
+
+def is_private(folder: Path) -> bool:
+    """Whether only this user can write into ``folder`` (always true where there are no uids)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # Windows: per-user folders are protected by ACLs
+        return True
+    st = folder.stat()
+    return st.st_uid == getuid() and not st.st_mode & 0o022
 
 
 def read_data_file(name: str) -> str:
