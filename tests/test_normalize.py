@@ -74,6 +74,9 @@ def test_initials(given_name: str, initials: str | None) -> None:
         pytest.param("Van der Velden", (None, "Van der Velden"), id="capitalised-van"),
         pytest.param("van", (None, "van"), id="nothing-left"),
         pytest.param("d'Alembert", ("d'", "Alembert"), id="elided"),
+        pytest.param("de los Santos", ("de los", "Santos"), id="following-word"),
+        pytest.param("y Gasset", (None, "y Gasset"), id="following-word-cannot-lead"),
+        pytest.param("dos Santos", ("dos", "Santos"), id="dos"),
     ],
 )
 def test_split_particle(family: str, split: tuple[str | None, str]) -> None:
@@ -164,3 +167,17 @@ def test_expanded_last_page_is_never_before_the_first(first: int, offset: int) -
         expanded = nz.expand_last_page(str(first), last[-cut:])
         assert int(expanded) >= first or expanded == last[-cut:]
         assert nz.expand_last_page(str(first), expanded) == expanded
+
+
+def test_one_particle_list_serves_the_lexer_the_normaliser_and_matching() -> None:
+    from refparse.enrich.fields import PARTICLES, core_family
+    from refparse.grammar_files import particles
+    from refparse.lexer import tokens
+    from refparse.read import Line
+
+    leading, following, elided = particles()
+    assert {"van", "de", "della", "ibn"} <= set(leading) and "y" in following and "d'" in elided
+    assert set(leading) <= PARTICLES and "d" in PARTICLES
+    assert core_family("van der Sluis") == "sluis" and core_family("de los Santos") == "santos"
+    assert tokens([Line(1, "van der"), Line(2, "Sluis"), Line(3, "IM")]).types[0] == "PARTICLE"
+    assert tokens([Line(1, "De los"), Line(2, "Santos"), Line(3, "M")]).types[0] == "PARTICLE"

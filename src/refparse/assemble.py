@@ -165,7 +165,7 @@ def assemble(children: list[Any]) -> Plan:
 
 
 def _untitled_book(s: _Steps, items: list[Any]) -> bool:
-    """A book with no author: "Trends in maternal mortality. Geneva: WHO; 2010."
+    """A book with no author ("Trends in maternal mortality. Geneva: WHO; 2010.").
 
     The grammar reads the first text as an organisation author and the place
     as the title. The tell: the "title" is followed by a colon and a

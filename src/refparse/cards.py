@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Transformer
@@ -198,7 +199,7 @@ MALFORMED = frozenset({"no-title", "bad-doi", "bad-date", "bad-name"})
 def _raw(lines: list[CardLine]) -> str:
     """The card's text as printed (cleaned), blank lines between paragraphs kept."""
     out = lines[0].text if lines else ""
-    for prev, line in zip(lines, lines[1:]):  # noqa: B905 - pairs of neighbours
+    for prev, line in pairwise(lines):
         out += ("\n\n" if line.line > prev.line + 1 else "\n") + line.text
     return out
 

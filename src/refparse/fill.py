@@ -57,6 +57,7 @@ def person(family: str, given: str | None, particle: str | None = None, suffix: 
 
 
 def names(vals: list[str], field: str, spec: tuple[tuple[Any, ...], ...]) -> Fields:
+    """Persons and organizations from a plan's name spec (indices into ``vals``)."""
     out: list[Fields] = []
     for entry in spec:
         if entry[0] == "person":
@@ -91,6 +92,7 @@ def pub_date(year_text: str | None, month_text: str | None = None, day_text: str
 
 
 def date(vals: list[str], field: str, year: int, month: int | None, day: int | None = None) -> Fields:
+    """The ``date`` field from the year, month and day elements."""
     return {"date": pub_date(vals[year], _v(vals, month), _v(vals, day))}
 
 
@@ -108,6 +110,7 @@ def pages(first: str | None, last: str | None, whole: str | None = None) -> Fiel
 
 
 def page_fields(vals: list[str], field: str, first: int | None, last: int | None, whole: int | None) -> Fields:
+    """The ``pages`` field from first/last elements or one printed range."""
     return {"pages": pages(_v(vals, first), _v(vals, last), _v(vals, whole))}
 
 
@@ -131,6 +134,7 @@ def volume_keyword(vals: list[str], field: str, i: int) -> Fields | None:
 
 
 def issue(vals: list[str], field: str, idxs: tuple[int, ...]) -> Fields:
+    """An issue joined from its elements (``3-4``, ``Suppl 2``), supplement split off."""
     text = ""
     for i in idxs:
         value = vals[i]
@@ -159,16 +163,19 @@ def conference(vals: list[str], field: str, presented: int, year: int | None, pl
 
 
 def conference_date(vals: list[str], field: str, presented: int, year: int) -> Fields:
+    """The date of a presentation: the year with the day printed after "presented at"."""
     bits = [p for p in (nz.strip_edge_punct(x) for x in vals[presented].split(";")[1:]) if p]
     return {"date": pub_date(vals[year], bits[0] if bits else None)}
 
 
 # --------------------------------------------------------------------------- simple fields
 def const(vals: list[str], field: str, value: Any) -> Fields:
+    """A value the plan decided (a type), not read from the text."""
     return {field: value}
 
 
 def text(vals: list[str], field: str, i: int) -> Fields:
+    """One element as printed."""
     return {field: vals[i]}  # token values are already NFC with spaces collapsed (refparse.read)
 
 
@@ -181,14 +188,17 @@ def container_or_publisher(vals: list[str], field: str, i: int) -> Fields:
 
 
 def stripped(vals: list[str], field: str, i: int) -> Fields:
+    """One element without the punctuation at its edges."""
     return {field: nz.strip_edge_punct(nz.nfc(vals[i]))}
 
 
 def doi(vals: list[str], field: str, i: int) -> Fields:
+    """A DOI, normalized (prefix and resolver removed)."""
     return {"doi": nz.doi(vals[i])}
 
 
 def url(vals: list[str], field: str, i: int) -> Fields:
+    """A URL; a doi.org URL also gives the DOI."""
     value = nz.url(vals[i])
     out: Fields = {"url": value}
     if value and "doi.org/10." in value:
@@ -197,14 +207,17 @@ def url(vals: list[str], field: str, i: int) -> Fields:
 
 
 def pmid(vals: list[str], field: str, i: int) -> Fields:
+    """A PubMed id (digits only)."""
     return {"pmid": nz.pmid(vals[i])}
 
 
 def pmcid(vals: list[str], field: str, i: int) -> Fields:
+    """A PubMed Central id (``PMC`` and digits)."""
     return {"pmcid": nz.pmcid(vals[i])}
 
 
 def isbn(vals: list[str], field: str, i: int) -> Fields:
+    """An ISBN, hyphens removed."""
     return {"isbn": nz.isbn(vals[i])}
 
 

@@ -64,3 +64,31 @@ def is_private(folder: Path) -> bool:
 def read_data_file(name: str) -> str:
     """Read one file from the grammar folder as UTF-8 text."""
     return (grammar_dir() / name).read_text(encoding="utf-8")
+
+
+@cache
+def read_sections(name: str, first: str) -> dict[str, tuple[str, ...]]:
+    """The entries of a sectioned word list in the grammar folder, in file order.
+
+    The lexicons (publisher words, page noise, name particles) share one
+    format: one entry per line, ``# comments`` and blank lines ignored,
+    ``[name]`` starting a section. Entries before the first header belong to
+    ``first``.
+    """
+    sections: dict[str, list[str]] = {first: []}
+    current = sections[first]
+    for line in read_data_file(name).splitlines():
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if entry.startswith("[") and entry.endswith("]"):
+            current = sections.setdefault(entry[1:-1], [])
+        else:
+            current.append(entry)
+    return {k: tuple(v) for k, v in sections.items()}
+
+
+def particles() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Name particles from ``particles.txt``: (leading, following, elided), lower case."""
+    sections = read_sections("particles.txt", "leading")
+    return sections["leading"], sections.get("following", ()), sections.get("elided", ())

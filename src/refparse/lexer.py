@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
+from .grammar_files import particles
 from .read import Line
 from .split import is_link_noise
 
@@ -133,6 +134,14 @@ _KEYWORD_LINE = re.compile(
 )
 
 # --------------------------------------------------------------------------- element shapes
+def _particle_shape() -> str:
+    """A particle element: a leading word (either case of its first letter), lower-case words after."""
+    leading, following, elided = particles()
+    first = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in (*leading, *elided))
+    more = "|".join(map(re.escape, (*leading, *following)))
+    return rf"(?:{first})(?: (?:{more}))*"
+
+
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0410-\u042f"
 _SHAPES: list[tuple[str, str]] = [
     ("DOI", r"(?:(?:doi|DOI):? ?|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+"),
@@ -144,12 +153,7 @@ _SHAPES: list[tuple[str, str]] = [
     ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th"),
     ("LOC", r"(?:[A-Z]{1,10}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
     ("RANGE", r"(?:[A-Za-z]{1,2})?\d+[A-Za-z]?\d* ?[-\u2010-\u2014] ?(?:[A-Za-z]{1,2})?\d+[A-Za-z]?\d*"),
-    (
-        "PARTICLE",
-        r"(?:[Vv]an|[Vv]on|[Vv]ande|[Dd]e|[Dd]er|[Dd]en|[Dd]el|[Dd]ella|[Dd]ei|[Dd]egli|[Dd]i|[Dd]a|[Dd]as|[Dd]os|[Dd]u"
-        r"|[Ll]a|[Ll]e|[Tt]er|[Tt]en|[Zz]u|[Zz]ur|[Bb]in|[Ii]bn|[Dd]'|[Ll]')"
-        r"(?: (?:van|von|de|der|den|del|della|di|da|la|le|les|los|las|lo|ten|ter|zu|zur|y))*",
-    ),
+    ("PARTICLE", _particle_shape()),
     (
         "INIT",
         # Each repetition takes at most one space, so a run of "A. " has one

@@ -60,7 +60,7 @@ _ETAL = re.compile(r"(?:,\s*)?\bet\s+al\.?\s*$", re.I)
 
 @cache
 def _constants() -> Constants:
-    """nameparser configuration private to refparse, built once on first use."""
+    """The nameparser configuration private to refparse, built once on first use."""
     return Constants(titles=_HONORIFICS, first_name_titles=("sir", "dame"))
 
 

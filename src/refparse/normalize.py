@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .grammar_files import particles
+
 # Compiled once: these run for every reference.
 _CAPS_INITIALS = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}")
 _HYPHEN = re.compile(r"(-)")
@@ -51,11 +53,15 @@ def strip_edge_punct(text: str) -> str:
 #: Particles written in lower case are non-dropping particles (CSL/biblatex
 #: practice): "van der Sluis" sorts under S. Capitalised ones ("De Moerloose",
 #: "Van der Velden") are part of the family name as printed.
-_PARTICLE = re.compile(
-    r"(?P<p>(?:(?:van|von|vande|de|der|den|del|della|dei|degli|di|da|das|dos|du|la|le|ter|ten|zu|zur|bin|ibn|al|el)"
-    r"(?:\s|$))+|(?:d'|l'))(?P<rest>.*)",
-    re.S,
-)
+def _particle_pattern() -> re.Pattern[str]:
+    leading, following, elided = particles()
+    first = "|".join(map(re.escape, leading))
+    more = "|".join(map(re.escape, (*leading, *following)))
+    marks = "|".join(map(re.escape, elided))
+    return re.compile(rf"(?P<p>(?:{first})(?:\s|$)(?:(?:{more})(?:\s|$))*|(?:{marks}))(?P<rest>.*)", re.S)
+
+
+_PARTICLE = _particle_pattern()
 _GLUED = re.compile(r"(?P<family>.+?)\s+(?P<initials>[A-Z\u00c0-\u00de]{1,4}|(?:[A-Z]\.\s?)+)")
 
 
@@ -195,19 +201,9 @@ def split_range(text: str) -> tuple[str, str | None]:
 # --------------------------------------------------------------------------- roles
 @lru_cache(maxsize=1)
 def _role_words() -> dict[str, frozenset[str]]:
-    from .grammar_files import read_data_file
+    from .grammar_files import read_sections
 
-    sections: dict[str, set[str]] = {}
-    current = sections.setdefault("publisher", set())
-    for entry in read_data_file("publishers.txt").splitlines():
-        entry = entry.strip()
-        if not entry or entry.startswith("#"):
-            continue
-        if entry.startswith("[") and entry.endswith("]"):
-            current = sections.setdefault(entry[1:-1], set())
-        else:
-            current.add(entry.casefold())
-    return {k: frozenset(v) for k, v in sections.items()}
+    return {k: frozenset(e.casefold() for e in v) for k, v in read_sections("publishers.txt", "publisher").items()}
 
 
 _WORDS = re.compile(r"[^\W\d_][\w.'-]*")

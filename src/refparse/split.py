@@ -18,7 +18,7 @@ from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from .grammar_files import read_data_file
+from .grammar_files import read_sections
 from .read import Line
 
 _LABEL = re.compile(r"\[?(\d{1,6})[.\]]")
@@ -51,19 +51,12 @@ _Phrases = tuple[frozenset[str], tuple[re.Pattern[str], ...]]
 
 @cache
 def _noise_phrases() -> dict[str, _Phrases]:
-    sections: dict[str, tuple[set[str], list[re.Pattern[str]]]] = {}
-    current = sections.setdefault("page", (set(), []))
-    for entry in read_data_file("noise.txt").splitlines():
-        entry = entry.strip()
-        if not entry or entry.startswith("#"):
-            continue
-        if entry.startswith("[") and entry.endswith("]"):
-            current = sections.setdefault(entry[1:-1], (set(), []))
-        elif entry.startswith("re:"):
-            current[1].append(re.compile(entry[3:].strip(), re.I))
-        else:
-            current[0].add(entry.casefold())
-    return {name: (frozenset(p), tuple(r)) for name, (p, r) in sections.items()}
+    out: dict[str, _Phrases] = {}
+    for name, entries in read_sections("noise.txt", "page").items():
+        phrases = frozenset(e.casefold() for e in entries if not e.startswith("re:"))
+        patterns = tuple(re.compile(e[3:].strip(), re.I) for e in entries if e.startswith("re:"))
+        out[name] = (phrases, patterns)
+    return out
 
 
 def _matches(text: str, section: str) -> bool:

@@ -141,7 +141,10 @@ def input_matcher(
         if name == STDIN:
             continue
         path = Path(name)
-        (folders.append if path.is_dir() else files.add)(_resolved(path))  # type: ignore[func-returns-value]
+        if path.is_dir():
+            folders.append(_resolved(path))
+        else:
+            files.add(_resolved(path))
 
     def is_input(candidate: Path) -> bool:
         resolved = _resolved(candidate)

@@ -110,8 +110,11 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        """130 when stopped; 1 when an input failed or none was found, or — with
-        ``strict`` — one converted with warnings; else 0."""
+        """The process exit status this run deserves.
+
+        130 when stopped; 1 when an input failed or none was found, or — with
+        ``strict`` — one converted with warnings; else 0.
+        """
         if self.stopped:
             return 130
         return 1 if self.failed or not self.inputs or (self.strict and self.with_warnings) else 0

@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
+from ..grammar_files import particles
+
 Verdict = Literal["agree", "near", "conflict", "absent"]
 #: A Crossref work record (the JSON object of one item).
 Work = dict[str, Any]
@@ -31,9 +33,12 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SUBTITLE = re.compile(r"\s*[:.?]\s+")
 _ROMAN = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)$")
 STOPWORDS = frozenset(
-    ["a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "by", "from", "at", "as", "or", "its", "is", "are", "be", "into", "via", "de", "la", "le", "et", "der", "die", "und"]
+    "a an and the of in on for to with by from at as or its is are be into via de la le et der die und".split()
 )
-PARTICLES = frozenset(["van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "ter", "ten", "zu", "al", "el", "d", "l"])
+#: Particle words as :func:`fold` leaves them ("d'" becomes "d").
+PARTICLES = frozenset(
+    w.rstrip("'") for section in particles() for w in section
+)
 
 
 def fold(text: str | None) -> str:

@@ -101,7 +101,8 @@ _NOTICE_START = re.compile(
     r"re|comment|comments|commentary|letter|retraction note)\b"
 )
 _NOTICE_WORDS = frozenset(
-    ["correction", "corrigendum", "corrigenda", "erratum", "errata", "retraction", "retracted", "reply", "response", "comment", "comments", "commentary", "letter", "addendum", "withdrawn", "withdrawal", "concern", "vol", "re"]
+    "correction corrigendum corrigenda erratum errata retraction retracted reply response comment comments "
+    "commentary letter addendum withdrawn withdrawal concern vol re".split()
 )
 _PREPRINT_SERVERS = re.compile(
     r"\b(?:biorxiv|medrxiv|arxiv|chemrxiv|psyarxiv|socarxiv|ssrn|preprints?|research square|authorea|osf)\b"
