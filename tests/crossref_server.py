@@ -14,6 +14,7 @@ figures and the benchmark figures come from the same server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -261,10 +262,8 @@ class CrossrefStub:
         for k, v in extra.items():
             h.send_header(k, v)
         h.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             h.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def _json(self, h: BaseHTTPRequestHandler, status: int, payload: Any, key: str, logged: Logged) -> None:
         body = json.dumps(payload).encode()

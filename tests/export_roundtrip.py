@@ -8,7 +8,6 @@ CSL-JSON schema (jsonschema) and citeproc-py.
 from __future__ import annotations
 
 import json
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import bibtexparser
 from bibtexparser.library import Library
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from conftest import check_golden  # noqa: F401 - the export tests take it from here
 from refparse.detect import parse_any
 from refparse.export.bibtex import VERBATIM
 from refparse.models import Citation, Organization, Person, PubDate
@@ -42,17 +42,6 @@ def input_fixtures() -> list[Path]:
 def citations_of(path: Path) -> tuple[Citation, ...]:
     """The citations refparse reads from one fixture, in any input format."""
     return parse_any(path.read_text(encoding="utf-8")).citations
-
-
-def check_golden(path: Path, actual: str) -> None:
-    """Compare ``actual`` with a golden file; ``REFPARSE_REGEN=1`` rewrites it.
-
-    Goldens are reviewed by hand after every regeneration.
-    """
-    if os.environ.get("REFPARSE_REGEN") == "1":
-        path.write_text(actual, encoding="utf-8", newline="")
-    expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{path.name} differs; review, then regenerate with REFPARSE_REGEN=1"
 
 
 @cache

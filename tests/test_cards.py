@@ -11,7 +11,6 @@ and review the diff by hand before committing it.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from hypothesis import strategies as st
 from refparse import card_fields as cf
 from refparse.cards import parse_cards
 from refparse.detect import parse_any
-from refparse.export.csljson import to_csl_json
 from refparse.models import Citation, Organization, Person
 from refparse.names import split_full_name, split_name_list
 from refparse.read import iter_lines
@@ -47,15 +45,12 @@ def codes(c: Citation) -> list[str]:
     return [w.code for w in c.warnings]
 
 
-# --------------------------------------------------------------------------- golden
-def test_golden_card001() -> None:
-    expected_path = FIXTURES / "card001.expected.json"
+# --------------------------------------------------------------------------- the seed card
+# (its CSL-JSON golden file is checked by tests/test_golden.py)
+def test_the_seed_card_is_read_as_one_card() -> None:
     result = parse_any(SEED)
     assert result.format == "card"
-    produced = to_csl_json(result.citations)
-    if os.environ.get("REFPARSE_REGEN") == "1":
-        expected_path.write_text(produced, encoding="utf-8")
-    assert json.loads(produced) == json.loads(expected_path.read_text(encoding="utf-8"))
+    assert len(result.citations) == 1
 
 
 def test_golden_card001_is_valid_csl_json() -> None:

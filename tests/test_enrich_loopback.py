@@ -23,9 +23,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks" / "doi_matching"))
 
-from crossref_server import CrossrefStub, Faults, SearchIndex
 from evaluate import PRECISION_TARGET, RECALL_TARGET, load, score
 
+from crossref_server import CrossrefStub, Faults, SearchIndex
 from refparse import Citation, EnrichError
 from refparse.enrich import CrossrefClient, Enricher, EnrichOptions, enrich, verify
 

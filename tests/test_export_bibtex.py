@@ -7,6 +7,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
+
 from export_roundtrip import (
     FIXTURES,
     SEED,
@@ -18,7 +19,6 @@ from export_roundtrip import (
     make_citation,
     read_bibtex,
 )
-
 from refparse.export.bibtex import BibtexOptions, bibtex_entries, bibtex_entry, to_bibtex
 from refparse.export.keys import base_key, make_keys, suffix
 from refparse.models import Citation, Event, Organization, Pages, Person, PubDate
@@ -199,7 +199,7 @@ def test_recovered_reference_keeps_raw_text_in_note() -> None:
 
 
 def test_ascii_uses_latex_accents_and_symbols() -> None:
-    title = "CD19 × CD22 in Métais’ study"  # noqa: RUF001 - the characters under test
+    title = "CD19 × CD22 in Métais’ study"
     c = make_citation(authors=(Person(family="Foà", given="R", initials="R."),), title=title)
     f = fields_of(c, BibtexOptions(ascii=True))
     assert f["author"] == r"Fo{\`a}, R."

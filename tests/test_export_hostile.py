@@ -16,6 +16,9 @@ import jsonschema
 import pytest
 import rispy
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
 from export_roundtrip import (
     HOSTILE_TEXT,
     SAFE_COMMANDS,
@@ -26,9 +29,6 @@ from export_roundtrip import (
     make_citation,
     read_bibtex,
 )
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
 from refparse.export.bibtex import VERBATIM, BibtexOptions, bibtex_entries, to_bibtex
 from refparse.export.common import flatten
 from refparse.export.csljson import csl_given, to_csl_json

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from export_roundtrip import FIXTURES, SEED, check_golden, citations_of, input_fixtures, make_citation
 
+from export_roundtrip import FIXTURES, SEED, check_golden, citations_of, input_fixtures, make_citation
 from refparse.export.jsonl import JsonlOptions, jsonl_line, to_jsonl
 from refparse.models import Citation, Diagnostic
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from export_roundtrip import make_citation
 
+from export_roundtrip import make_citation
 from refparse.errors import OptionError, RefparseError
 from refparse.export import FORMATS, export
 from refparse.export.bibtex import BibtexOptions, to_bibtex

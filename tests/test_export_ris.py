@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import rispy
-from export_roundtrip import FIXTURES, SEED, check_golden, citations_of, input_fixtures, make_citation
 
+from export_roundtrip import FIXTURES, SEED, check_golden, citations_of, input_fixtures, make_citation
 from refparse.export.common import flatten
 from refparse.export.csljson import csl_given
 from refparse.export.ris import RisOptions, ris_name, ris_record, to_ris

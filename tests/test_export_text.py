@@ -1,5 +1,5 @@
 """CSL-JSON through the schema, and formatted bibliographies through citeproc-py."""
-# ruff: noqa: RUF001 - the expected entries hold the en dashes the styles print
+
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from export_roundtrip import FIXTURES, SEED, check_golden, citations_of, csl_schema, input_fixtures, make_citation
 
+from export_roundtrip import FIXTURES, SEED, check_golden, citations_of, csl_schema, input_fixtures, make_citation
 from refparse.errors import OptionError
 from refparse.export.csljson import to_csl_json
 from refparse.export.text import STYLES, TextOptions, available_styles, citeproc_item, style_path, to_text

@@ -111,11 +111,7 @@ def card_doi(printed: str) -> str | None:
     Stricter than :func:`refparse.normalize.doi`: the whole field must be
     the DOI (a bare DOI or a doi.org link), not merely contain one.
     """
-    value = normalize_doi(printed)
-    if value is None:
-        return None
-    rest = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", printed.strip(), flags=re.I).rstrip(".")
-    return value if rest == value else None
+    return normalize_doi(printed, whole=True)
 
 
 def iso_date(printed: str) -> tuple[int, int | None, int | None] | None:

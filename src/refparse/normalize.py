@@ -235,7 +235,7 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|DOI:?\s*)", re.I)
 
 
-def doi(text: str | None) -> str | None:
+def doi(text: str | None, whole: bool = False) -> str | None:
     """The bare DOI in a printed DOI, link or ``doi:`` note.
 
     Trailing punctuation a page put after the DOI (``.``, ``,``, ``;``) is
@@ -243,6 +243,8 @@ def doi(text: str | None) -> str | None:
 
     Args:
         text: ``doi: 10.1/x.``, ``https://doi.org/10.1/x`` or ``10.1/x``.
+        whole: the text must be the DOI (after its prefix, a final period
+            allowed), not merely contain one: a card's ``DOI:`` field.
 
     Returns:
         ``10.1/x``, or ``None`` when no DOI is present.
@@ -250,6 +252,9 @@ def doi(text: str | None) -> str | None:
     if not text:
         return None
     t = _DOI_PREFIX.sub("", text.strip())
+    if whole:
+        value = doi(t)
+        return value if value == t.rstrip(".") else None
     m = _DOI.search(t)
     if not m:
         return None

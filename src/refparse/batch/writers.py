@@ -248,12 +248,6 @@ def _header_key(line: str) -> tuple[str, str] | None:
     return line[: brace + 1], line[brace + 1 : comma]
 
 
-def _suffix(n: int) -> str:
-    from ..export.keys import suffix
-
-    return suffix(n)
-
-
 def fix_bibtex_keys(path: Path) -> None:
     """Make the keys of a BibTeX file unique, exactly as ``make_keys`` does.
 
@@ -279,16 +273,13 @@ def fix_bibtex_keys(path: Path) -> None:
                 counts[header[1]] += 1
     if all(n == 1 for n in counts.values()):
         return
-    used = {key for key, n in counts.items() if n == 1}
-    next_index: Counter[str] = Counter()
+    from ..export.keys import KeyAllocator
+
+    allocate = KeyAllocator(counts)
     with path.open(encoding="utf-8", newline="") as src, AtomicFile(path) as out:
         for line in src:
             header = _header_key(line)
             if header and counts[header[1]] > 1:
                 base = header[1]
-                while (key := base + _suffix(next_index[base])) in used:
-                    next_index[base] += 1
-                next_index[base] += 1
-                used.add(key)
-                line = header[0] + key + line[len(header[0]) + len(base) :]
+                line = header[0] + allocate(base) + line[len(header[0]) + len(base) :]
             out.write(line)

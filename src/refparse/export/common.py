@@ -35,7 +35,7 @@ def flatten(text: str) -> str:
     return _BREAKS.sub(" ", text).strip()
 
 
-def recovery_note(c: Citation) -> str | None:
+def recovery_note(c: Citation, flat: bool = True) -> str | None:
     """The note that keeps a reference the grammar rejected visible.
 
     Why: a bad reference is data; the user must see its raw text in every
@@ -43,10 +43,13 @@ def recovery_note(c: Citation) -> str | None:
 
     Args:
         c: the citation.
+        flat: on one line (the raw text's line breaks as spaces), for
+            formats whose fields are lines; CSL-JSON keeps the raw text exact.
 
     Returns:
         ``refparse: recovered (reasons). Raw: ...`` or ``None`` for a parsed one.
     """
     if c.status == "parsed":
         return None
-    return flatten(f"refparse: {c.status} ({c.reason}). Raw: {c.raw}")
+    note = f"refparse: {c.status} ({c.reason}). Raw: {c.raw}"
+    return flatten(note) if flat else note

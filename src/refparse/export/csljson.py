@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from ..models import Citation, Organization, Person
+from .common import recovery_note
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,7 @@ def to_csl_item(c: Citation, index: int = 0, id_prefix: str = "") -> dict[str, A
         item["accessed"] = {"raw": c.accessed}
     if c.keywords:
         item["keyword"] = ", ".join(c.keywords)
-    notes = [c.note] if c.note else []
-    if c.status != "parsed":
-        notes.append(f"refparse: {c.status} ({c.reason}). Raw: {c.raw}")
+    notes = [n for n in (c.note, recovery_note(c, flat=False)) if n]
     if notes:
         item["note"] = "\n".join(notes)
     custom: dict[str, Any] = {}

@@ -95,16 +95,33 @@ def make_keys(citations: Sequence[Citation]) -> list[str]:
         One key per citation; keys that would collide carry ``a``, ``b`` ...
     """
     bases = [base_key(c) for c in citations]
-    counts = Counter(bases)
-    used = {b for b in bases if counts[b] == 1}
-    next_index: Counter[str] = Counter()
-    keys = []
-    for base in bases:
-        key = base
-        if counts[base] > 1:
-            while (key := base + suffix(next_index[base])) in used:
-                next_index[base] += 1
-            next_index[base] += 1
-        used.add(key)
-        keys.append(key)
-    return keys
+    allocate = KeyAllocator(Counter(bases))
+    return [allocate(base) for base in bases]
+
+
+class KeyAllocator:
+    """Hands out unique keys in file order, given how often each base key occurs.
+
+    Why a class: :func:`make_keys` has all citations at hand, while the batch
+    writer streams entries to disk and fixes the keys of the finished file
+    (:func:`refparse.batch.writers.fix_bibtex_keys`); both must give the same
+    keys, so both ask this one allocator.
+
+    Args:
+        counts: occurrences of each base key in the whole file.
+    """
+
+    def __init__(self, counts: Counter[str]) -> None:
+        self.counts = counts
+        self.used = {b for b, n in counts.items() if n == 1}
+        self.next_index: Counter[str] = Counter()
+
+    def __call__(self, base: str) -> str:
+        """The key for the next occurrence of ``base`` (``base`` itself when it is unique)."""
+        if self.counts[base] <= 1:
+            return base
+        while (key := base + suffix(self.next_index[base])) in self.used:
+            self.next_index[base] += 1
+        self.next_index[base] += 1
+        self.used.add(key)
+        return key
