@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .grammar_files import particles
-from .read import Line
+from .read import CACHED_LINE, Line
 from .split import is_link_noise
 
 # --------------------------------------------------------------------------- punctuation
@@ -163,7 +163,9 @@ _SHAPES: list[tuple[str, str]] = [
 ]
 _SHAPE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _SHAPES))
 # An element wrapped in brackets or followed by separators: "(2011).", "12,", "C.:".
-_WRAPPED = re.compile(r"(?P<lead>[(\[\u201c\"]*)(?P<core>.+?)(?P<trail>[)\],;:\u201d\"]*)")
+_WRAP_LEAD, _WRAP_TRAIL = "([\u201c\"", ")],;:\u201d\""
+_WRAPPED = re.compile(rf"(?P<lead>[{re.escape(_WRAP_LEAD)}]*)(?P<core>.+?)(?P<trail>[{re.escape(_WRAP_TRAIL)}]*)")
+_DIGIT = re.compile(r"\d")
 # A text node after an element: leading punctuation, a space, then words.
 # All the leading marks at once (". . , "), so the rest starts with a word.
 _TEXT_NODE = re.compile(r"(?P<lead>(?:[.,;:)\]]+ ?)+)(?P<rest>[^\s.,;:)\]].*)")
@@ -202,7 +204,7 @@ def _compound(text: str) -> _Kinds | None:
     piece of such a line is a number, a locator, a keyword or a mark, the
     pieces are the tokens.
     """
-    if len(text) > 80 or not any(c.isdigit() for c in text):
+    if len(text) > 80 or not _DIGIT.search(text):
         return None
     out: list[tuple[str, str]] = []
     for atom in _ATOM.findall(text):
@@ -235,12 +237,11 @@ def classify(text: str) -> _Kinds:
     """
     if len(text) > MAX_ELEMENT:
         return (("PHRASE", text),)
-    return _classify(text)
+    return _classify_short(text) if len(text) <= CACHED_LINE else _classify(text)
 
 
-@lru_cache(maxsize=1 << 16)
 def _classify(text: str) -> _Kinds:
-    """:func:`classify` for lines of bounded length, cached (punctuation lines recur)."""
+    """:func:`classify` for lines of bounded length."""
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))
     if is_link_noise(text):
@@ -251,7 +252,7 @@ def _classify(text: str) -> _Kinds:
     kind = _shape(text)
     if kind is not None:
         return ((kind, text),)
-    m = _WRAPPED.fullmatch(text)
+    m = _WRAPPED.fullmatch(text) if text[0] in _WRAP_LEAD or text[-1] in _WRAP_TRAIL else None
     if m and (m.group("lead") or m.group("trail")):
         core = m.group("core")
         lead, trail = _punct(m.group("lead")), _punct(m.group("trail"))
@@ -272,6 +273,10 @@ def _classify(text: str) -> _Kinds:
     # A surname with initials glued on ("Mirabet V"); the lexer decides by
     # context whether it really is one (see _in_context).
     return (("TEXT?" if _GLUED_ALONE.fullmatch(text) else "TEXT", text),)
+
+
+#: Short lines recur (marks, initials, journal abbreviations); titles rarely do.
+_classify_short = lru_cache(maxsize=1 << 14)(_classify)
 
 
 # A line that could be a surname: at most four name-like words ("de Ruyter

@@ -75,11 +75,14 @@ def decode(data: bytes, fallback: str = "cp1252", source: str | None = None) -> 
             raise InputError(f"neither UTF-8 nor {fallback}", source) from e2
 
 
-@lru_cache(maxsize=1 << 16)
+#: Lines up to this length are cached: punctuation lines, names and journal
+#: abbreviations recur throughout a list; titles rarely do, and a cache of
+#: long lines would hold megabytes for nothing.
+CACHED_LINE = 80
+
+
 def clean_line(text: str) -> str:
     """Normalize one line: NFC, invisible characters removed, spaces collapsed.
-
-    Cached: punctuation lines and journal names recur throughout a list.
 
     Args:
         text: a raw line without its line end.
@@ -87,9 +90,16 @@ def clean_line(text: str) -> str:
     Returns:
         The cleaned line (possibly empty).
     """
+    return _clean_short(text) if len(text) <= CACHED_LINE else _clean(text)
+
+
+def _clean(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
     return " ".join(text.split())
+
+
+_clean_short = lru_cache(maxsize=1 << 14)(_clean)
 
 
 def iter_lines(source: str | Iterable[str]) -> Iterator[Line]:
