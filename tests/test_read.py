@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refparse.errors import InputError
-from refparse.read import Line, clean_line, decode, iter_lines
+from refparse.read import Line, clean_line, clean_lines, decode, iter_lines
 
 
 @pytest.mark.parametrize(
@@ -64,3 +67,12 @@ def test_iter_lines_reads_a_file_lazily_with_the_same_numbers(tmp_path) -> None:
     path.write_text(text, encoding="utf-8", newline="")
     with open(path, encoding="utf-8", newline=None) as f:
         assert list(iter_lines(f)) == list(iter_lines(text))
+
+
+_LINE_ENDS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85|\x0b|\x0c")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab .\t\n\r\u2028\x85\x0c\x1c\u00a0\u2009\u200b\ufeff\u00ade\u0301\u202e1", max_size=40))
+def test_clean_lines_cleans_each_line_as_clean_line_does(text: str) -> None:
+    assert clean_lines(text) == [clean_line(piece) for piece in _LINE_ENDS.split(text)]

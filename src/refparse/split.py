@@ -46,23 +46,32 @@ class Document(NamedTuple):
     noise: tuple[Line, ...]
 
 
-_Phrases = tuple[frozenset[str], tuple[re.Pattern[str], ...]]
+_Phrases = tuple[frozenset[str], re.Pattern[str] | None]
 
 
 @cache
 def _noise_phrases() -> dict[str, _Phrases]:
+    """Each section's phrases (case-folded) and its ``re:`` patterns joined into one regex.
+
+    One alternation instead of a loop over patterns: this runs for every new
+    line the lexer meets.
+    """
     out: dict[str, _Phrases] = {}
     for name, entries in read_sections("noise.txt", "page").items():
         phrases = frozenset(e.casefold() for e in entries if not e.startswith("re:"))
-        patterns = tuple(re.compile(e[3:].strip(), re.I) for e in entries if e.startswith("re:"))
-        out[name] = (phrases, patterns)
+        patterns = [f"(?:{e[3:].strip()})" for e in entries if e.startswith("re:")]
+        out[name] = (phrases, re.compile("|".join(patterns), re.I) if patterns else None)
     return out
 
 
 def _matches(text: str, section: str) -> bool:
-    phrases, patterns = _noise_phrases()[section]
+    phrases, pattern = _noise_phrases()[section]
     folded = text.casefold()
-    return folded in phrases or folded.rstrip(" .") in phrases or any(p.fullmatch(text) for p in patterns)
+    return (
+        folded in phrases
+        or folded.rstrip(" .") in phrases
+        or (pattern is not None and pattern.fullmatch(text) is not None)
+    )
 
 
 def is_link_noise(text: str) -> bool:
@@ -88,10 +97,19 @@ def is_noise(text: str) -> bool:
 
 
 def _label(text: str) -> int | None:
-    if len(text) > 8 or text[-1] not in ".]":  # most lines: no regex needed
+    if not _may_be_label(text):  # most lines: no regex needed
         return None
     m = _LABEL.fullmatch(text)
     return int(m.group(1)) if m else None
+
+
+def _may_be_label(text: str) -> bool:
+    """A cheap test that rules out most lines before the label regex.
+
+    Why: a third of all lines are short marks such as ``.`` that end like a
+    label; the first character (``[`` or a digit) rules them out.
+    """
+    return len(text) <= 8 and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal())
 
 
 def _longest_chain(candidates: Sequence[tuple[int, int]]) -> list[int]:
@@ -181,7 +199,13 @@ class DocumentStream:
         body: list[Line] = list(window[last + 1 :])
         for line in self._lines:
             text = line[1]
-            if len(text) <= 8 and text[-1] in ".]" and _label(text) == number + 1:
+            # _may_be_label inlined: this test runs for every line of the list
+            if (
+                len(text) <= 8
+                and text[-1] in ".]"
+                and (text[0] == "[" or text[0].isdecimal())
+                and _label(text) == number + 1
+            ):
                 yield Block(number, label_line, tuple(body))
                 number, label_line = number + 1, line.number
                 body = []
