@@ -127,10 +127,26 @@ _KEYWORDS: list[tuple[str, str]] = [
     ),
     ("GENRE", r"\[(?P<V_GENRE>[^\]]{2,40})\]"),
 ]
+
+
+def _alternatives(table: list[tuple[str, str]]) -> str:
+    """One alternation of a table's patterns, in order, each marked by an empty group named after its kind.
+
+    The mark goes *after* the pattern, not around it: an alternative that
+    starts with a literal or a character class is then skipped by the regex
+    engine after one character test, which makes a failed match (most lines
+    fail most tables) cheaper.
+    """
+    return "|".join(f"(?:{rx})(?P<{name}>)" for name, rx in table)
+
+
 _LEAD = r"(?P<lead>(?:" + _PUNCT_CLASS + r")*?)"
 _TRAIL = r"(?P<trail>(?:" + _PUNCT_CLASS + r")*)"
-_KEYWORD_LINE = re.compile(
-    _LEAD + r"(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in _KEYWORDS) + r")" + _TRAIL
+_KEYWORD_LINE = re.compile(_LEAD + r"(?P<word>" + _alternatives(_KEYWORDS) + r")" + _TRAIL)
+_KEYWORD_KINDS = tuple(name for name, _ in _KEYWORDS)
+#: The groups that carry a keyword's value, in pattern order (the first that matched gives the value).
+_KEYWORD_VALUES = tuple(
+    g for g, _ in sorted(_KEYWORD_LINE.groupindex.items(), key=lambda kv: kv[1]) if g.startswith("V_")
 )
 
 # --------------------------------------------------------------------------- element shapes
@@ -161,7 +177,7 @@ _SHAPES: list[tuple[str, str]] = [
         rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)+|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?",
     ),
 ]
-_SHAPE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _SHAPES))
+_SHAPE = re.compile(_alternatives(_SHAPES))
 # An element wrapped in brackets or followed by separators: "(2011).", "12,", "C.:".
 _WRAP_LEAD, _WRAP_TRAIL = "([\u201c\"", ")],;:\u201d\""
 _WRAPPED = re.compile(rf"(?P<lead>[{re.escape(_WRAP_LEAD)}]*)(?P<core>.+?)(?P<trail>[{re.escape(_WRAP_TRAIL)}]*)")
@@ -186,9 +202,9 @@ def _keyword(text: str) -> _Kinds | None:
     m = _KEYWORD_LINE.fullmatch(text)
     if m is None:
         return None
-    kind = next(name for name, _ in _KEYWORDS if m.group(name) is not None)
-    values = [v for k, v in m.groupdict().items() if k.startswith("V_") and v]
-    value = values[0] if values else m.group(kind)
+    kind = next(name for name in _KEYWORD_KINDS if m.group(name) is not None)
+    values = [v for v in m.group(*_KEYWORD_VALUES) if v]
+    value = values[0] if values else m.group("word")
     return (*_punct(m.group("lead")), (kind, value.strip()), *_punct(m.group("trail")))
 
 
@@ -268,7 +284,7 @@ def _classify(text: str) -> _Kinds:
     compound = _compound(text)
     if compound is not None:
         return compound
-    if not (_NAMEISH.fullmatch(text) and text.count(" ") <= 3):
+    if text.count(" ") > 3 or not _NAMEISH.fullmatch(text):  # the count first: it rules out most titles at once
         return (("PHRASE", text),)
     # A surname with initials glued on ("Mirabet V"); the lexer decides by
     # context whether it really is one (see _in_context).
@@ -402,7 +418,9 @@ def tokens(lines: Iterable[Line]) -> Tokens:
             values.append(text)
             numbers.append(number)
             continue
-        for kind, value in classify(text):
+        # classify() inlined (this runs for every line): short lines from the cache
+        kinds = _classify_short(text) if len(text) <= CACHED_LINE else classify(text)
+        for kind, value in kinds:
             if kind in _CONTEXTUAL or bracketed_noise:
                 if kind == "NOISE":
                     if types and types[-1] == "LPAR":
