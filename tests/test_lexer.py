@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from refparse.lexer import classify, tokens
+from refparse.lexer import _KEYWORDS, _PUNCT_TYPES, _RULE_AFTER, _SHAPES, _in_context, classify, tokens
 from refparse.read import Line
 
 
@@ -103,3 +103,16 @@ def test_roman_numerals_after_a_bare_surname_are_initials() -> None:
     assert _types("Aaa", "IV", ".") == ["TEXT", "INIT", "DOT"]
     assert _types("Owens", "AP", "3rd") == ["TEXT", "INIT", "SUFFIX"]
     assert _types("Smith", "JA", "III") == ["TEXT", "INIT", "SUFFIX"]
+
+
+@pytest.mark.parametrize("kind", ["TEXT", "TEXT?", "INIT", "DOI"])
+def test_context_rules_apply_only_after_the_type_tokens_skips_them_for(kind: str) -> None:
+    # tokens() calls _in_context only when the token before has the type in
+    # _RULE_AFTER; after any other type the rule must change nothing.
+    every_type = {*_PUNCT_TYPES.values(), *(k for k, _ in _KEYWORDS), *(k for k, _ in _SHAPES), "TEXT", "PHRASE"}
+    after = _RULE_AFTER[kind]
+    for before in sorted(every_type - {after}) if after is not None else ():
+        for value, before_value in (("Sluis IM", "van der"), ("10.1/x", "DOI"), ("L", "Ed"), ("AB", "x")):
+            types, values = [",", before], [",", before_value]
+            assert _in_context(kind, value, types, values) == kind
+            assert types == [",", before]

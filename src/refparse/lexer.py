@@ -360,6 +360,10 @@ class Tokens(NamedTuple):
 
 
 _CONTEXTUAL = frozenset({"NOISE", "TEXT", "TEXT?", "INIT", "DOI"})
+#: For each kind :func:`_in_context` may change, the type the token before
+#: must have for its rule to apply (``None``: the rule always applies). The
+#: lexer skips the call otherwise: names make most tokens TEXT and INIT.
+_RULE_AFTER: dict[str, str | None] = {"TEXT?": None, "TEXT": "PARTICLE", "INIT": "EDS", "DOI": "INIT"}
 
 
 def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> str:
@@ -433,7 +437,9 @@ def tokens(lines: Iterable[Line]) -> Tokens:
                     bracketed_noise = False
                     if kind == "RPAR":
                         continue
-                kind = _in_context(kind, value, types, values)
+                after = _RULE_AFTER.get(kind, "")
+                if after is None or (types and types[-1] == after):
+                    kind = _in_context(kind, value, types, values)
             types.append(kind)
             values.append(value)
             numbers.append(number)
