@@ -3,7 +3,9 @@
 Models are pydantic v2 and frozen: a citation is a value, stages return new
 values (``model_copy(update=...)``) instead of mutating shared state. They
 are validated once, when the parser hands a finished reference over, not at
-every intermediate step (that is what keeps parsing fast).
+every intermediate step (that is what keeps parsing fast); a name or a date
+that recurs is validated once and the same frozen value is shared by the
+citations that hold it (see :mod:`refparse.fill`).
 
 Validation never crashes on bad data from a page: an impossible year or an
 empty family name becomes a :class:`Diagnostic` on the citation and the value
@@ -203,7 +205,7 @@ class Citation(_Value):
             data = {**data, "date": None}
         for role in ("authors", "editors"):
             people = data.get(role)
-            if people and not all(_has_name(p) for p in people):
+            if people and not all(map(_has_name, people)):
                 kept = tuple(p for p in people if _has_name(p))
                 for _ in range(len(people) - len(kept)):
                     notes.append(Diagnostic(code="empty-name", message=f"an empty name in {role}; dropped"))
@@ -235,7 +237,7 @@ class Citation(_Value):
 def _has_name(p: Any) -> bool:
     """Whether a person or organisation (a dict or a model) has a non-blank name."""
     if isinstance(p, dict):
-        name = p.get("family", p.get("name", "x"))
+        name = p["family"] if "family" in p else p.get("name", "x")
     else:
         name = getattr(p, "family", None) or getattr(p, "name", "x")
     return bool(str(name).strip())
