@@ -89,6 +89,30 @@ def _date(c: Citation) -> dict[str, Any] | None:
     return out
 
 
+#: Item keys filled from one citation field each, in output order.
+_SIMPLE_FIELDS = (
+    ("volume", "volume"),
+    ("issue", "issue"),
+    ("edition", "edition"),
+    ("publisher", "publisher"),
+    ("publisher-place", "publisher_place"),
+    ("genre", "genre"),
+    ("DOI", "doi"),
+    ("PMID", "pmid"),
+    ("PMCID", "pmcid"),
+    ("URL", "url"),
+    ("ISBN", "isbn"),
+    ("abstract", "abstract"),
+)
+
+
+def _names(names: tuple[Person | Organization, ...], et_al: bool) -> list[dict[str, str]]:
+    out = [csl_name(n) for n in names]
+    if et_al:
+        out.append({"literal": "others"})
+    return out
+
+
 def to_csl_item(c: Citation, index: int = 0, id_prefix: str = "") -> dict[str, Any]:
     """One citation as a CSL-JSON item.
 
@@ -103,35 +127,21 @@ def to_csl_item(c: Citation, index: int = 0, id_prefix: str = "") -> dict[str, A
     item: dict[str, Any] = {"id": f"{id_prefix}ref{c.number if c.number is not None else index + 1}", "type": c.type}
     if c.number is not None:
         item["citation-number"] = c.number
-    authors = [csl_name(a) for a in c.authors]
-    if c.et_al:
-        authors.append({"literal": "others"})
-    if authors:
-        item["author"] = authors
-    editors = [csl_name(e) for e in c.editors]
-    if c.editors_et_al:
-        editors.append({"literal": "others"})
-    if editors:
-        item["editor"] = editors
-    simple = {
-        "title": c.title,
-        "container-title": c.container_title_full or c.container_title,
-        "volume": c.volume,
-        "issue": c.issue,
-        "edition": c.edition,
-        "publisher": c.publisher,
-        "publisher-place": c.publisher_place,
-        "genre": c.genre,
-        "DOI": c.doi,
-        "PMID": c.pmid,
-        "PMCID": c.pmcid,
-        "URL": c.url,
-        "ISBN": c.isbn,
-        "abstract": c.abstract,
-    }
+    if c.authors or c.et_al:
+        item["author"] = _names(c.authors, c.et_al)
+    if c.editors or c.editors_et_al:
+        item["editor"] = _names(c.editors, c.editors_et_al)
+    if c.title:
+        item["title"] = c.title
+    container = c.container_title_full or c.container_title
+    if container:
+        item["container-title"] = container
+    for key, field in _SIMPLE_FIELDS:  # a loop, not a dict of all fields: most are empty
+        value = getattr(c, field)
+        if value:
+            item[key] = value
     if c.type == "article-journal" and c.container_title:
-        simple["container-title-short"] = c.container_title
-    item.update({k: v for k, v in simple.items() if v})
+        item["container-title-short"] = c.container_title
     if c.pages:
         item["page"] = f"{c.pages.first}-{c.pages.last}" if c.pages.last else c.pages.first
         item["page-first"] = c.pages.first
@@ -153,9 +163,9 @@ def to_csl_item(c: Citation, index: int = 0, id_prefix: str = "") -> dict[str, A
         item["accessed"] = {"raw": c.accessed}
     if c.keywords:
         item["keyword"] = ", ".join(c.keywords)
-    notes = [n for n in (c.note, recovery_note(c, flat=False)) if n]
-    if notes:
-        item["note"] = "\n".join(notes)
+    recovered = recovery_note(c, flat=False)
+    if c.note or recovered:
+        item["note"] = "\n".join(n for n in (c.note, recovered) if n)
     custom: dict[str, Any] = {}
     if c.et_al:
         custom["et-al"] = True
