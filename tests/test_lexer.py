@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from refparse.lexer import _KEYWORDS, _PUNCT_TYPES, _RULE_AFTER, _SHAPES, _in_context, classify, tokens
+from refparse.lexer import (
+    _KEYWORD_LINE,
+    _KEYWORDS,
+    _NAMEISH,
+    _PUNCT_TYPES,
+    _RULE_AFTER,
+    _SHAPES,
+    _TEXT_NODE,
+    _WRAP_LEAD,
+    _WRAP_TRAIL,
+    _compound,
+    _in_context,
+    classify,
+    tokens,
+)
 from refparse.read import Line
+from refparse.split import is_link_noise
 
 
 @pytest.mark.parametrize(
@@ -116,3 +133,20 @@ def test_context_rules_apply_only_after_the_type_tokens_skips_them_for(kind: str
             types, values = [",", before], [",", before_value]
             assert _in_context(kind, value, types, values) == kind
             assert types == [",", before]
+
+
+@settings(max_examples=300)
+@given(st.from_regex(r"[0-9]{1,30}", fullmatch=True))
+def test_no_keyword_or_link_label_is_all_digits(line: str) -> None:
+    # _classify gives a line of digits its number shape without these checks
+    assert _KEYWORD_LINE.fullmatch(line) is None
+    assert not is_link_noise(line)
+
+
+@settings(max_examples=300)
+@given(st.from_regex(_NAMEISH, fullmatch=True))
+def test_a_name_like_line_is_never_wrapped_a_text_node_or_a_compound(line: str) -> None:
+    # _classify decides name-like lines before these checks
+    assert line[0] not in _WRAP_LEAD and line[-1] not in _WRAP_TRAIL
+    assert _TEXT_NODE.fullmatch(line) is None
+    assert _compound(line) is None

@@ -257,7 +257,18 @@ def classify(text: str) -> _Kinds:
 
 
 def _classify(text: str) -> _Kinds:
-    """:func:`classify` for lines of bounded length."""
+    """:func:`classify` for lines of bounded length.
+
+    The checks run in priority order. Two shortcuts skip checks that cannot
+    succeed (tests hold both facts): no keyword and no link label is all
+    digits, so a line of digits is a number shape at once; and a name-like
+    line starts with a letter, ends with a letter or a dot and holds no digit,
+    so it is neither wrapped, nor a text node, nor a compound.
+    """
+    if text.isascii() and text.isdigit():
+        kind = _shape(text)
+        if kind is not None:  # always (NUM): the check only keeps the types honest
+            return ((kind, text),)
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))
     if is_link_noise(text):
@@ -265,9 +276,14 @@ def _classify(text: str) -> _Kinds:
     kw = _keyword(text)
     if kw is not None:
         return kw
-    kind = _shape(text)
-    if kind is not None:
-        return ((kind, text),)
+    m = _SHAPE.fullmatch(text)
+    if m is not None and m.lastgroup is not None:
+        return ((m.lastgroup, text),)
+    if text.count(" ") <= 3 and _NAMEISH.fullmatch(text):  # the count first: it rules out most titles at once
+        # A surname with initials glued on ("Mirabet V"); the lexer decides by
+        # context whether it really is one (see _in_context).
+        glued = " " in text and _GLUED_ALONE.fullmatch(text)  # (its initials follow a space)
+        return (("TEXT?" if glued else "TEXT", text),)
     m = _WRAPPED.fullmatch(text) if text[0] in _WRAP_LEAD or text[-1] in _WRAP_TRAIL else None
     if m and (m.group("lead") or m.group("trail")):
         core = m.group("core")
@@ -284,11 +300,7 @@ def _classify(text: str) -> _Kinds:
     compound = _compound(text)
     if compound is not None:
         return compound
-    if text.count(" ") > 3 or not _NAMEISH.fullmatch(text):  # the count first: it rules out most titles at once
-        return (("PHRASE", text),)
-    # A surname with initials glued on ("Mirabet V"); the lexer decides by
-    # context whether it really is one (see _in_context).
-    return (("TEXT?" if _GLUED_ALONE.fullmatch(text) else "TEXT", text),)
+    return (("PHRASE", text),)
 
 
 #: Short lines recur (marks, initials, journal abbreviations); titles rarely do.
