@@ -50,10 +50,10 @@ def parse_block(block: Block) -> Citation:
         wrong (a bug), the reference is still returned, with its raw text
         and an ``internal`` warning, so one reference never costs the rest.
     """
-    start, end = block.span
     try:
         return _parse_block(block)
     except Exception as e:
+        start, end = block.span
         warning = Diagnostic(code="internal", message=f"not parsed: internal error ({type(e).__name__}: {e})",
                              line=start)
         return Citation(number=block.number, raw=flatten(block.lines), span=Span(start=start, end=end),

@@ -123,16 +123,30 @@ def clean_lines(text: str) -> list[str]:
 
 
 def iter_lines(source: str | Iterable[str]) -> Iterator[Line]:
-    """Yield the non-blank lines of an input with their original line numbers.
+    """The non-blank lines of an input with their original line numbers.
 
     Args:
         source: the whole input as one string, or an iterable of raw lines
             (an open text file), which is read lazily so memory stays flat.
 
-    Yields:
-        :class:`Line` tuples, blank lines skipped.
+    Returns:
+        An iterator of :class:`Line` tuples, blank lines skipped.
     """
-    chunks: Iterable[str] = [source] if isinstance(source, str) else source
+    if isinstance(source, str):
+        return _numbered(clean_lines(source.removeprefix("\ufeff")), 1)
+    return _iter_chunks(source)
+
+
+def _numbered(lines: list[str], start: int) -> Iterator[Line]:
+    """Lines made one at a time as the consumer asks, numbered from ``start``, blank ones skipped.
+
+    A map, not a loop: this runs for every line. One at a time, because a
+    whole text's worth of tuples held at once only keeps the collector busy.
+    """
+    return map(_new_line, repeat(Line), filter(itemgetter(1), enumerate(lines, start)))
+
+
+def _iter_chunks(chunks: Iterable[str]) -> Iterator[Line]:
     number = 0
     first = True
     for chunk in chunks:
@@ -141,11 +155,9 @@ def iter_lines(source: str | Iterable[str]) -> Iterator[Line]:
             if chunk.startswith("\ufeff"):
                 chunk = chunk[1:]
         lines = clean_lines(chunk)
-        if not isinstance(source, str) and _ends_line(chunk):
+        if _ends_line(chunk):
             lines.pop()  # a file's line ends with its newline: nothing follows it in this chunk
-        # Lines made one at a time as the consumer asks (a whole text's worth
-        # held at once only keeps the collector busy), at C speed: map, not a loop.
-        yield from map(_new_line, repeat(Line), filter(itemgetter(1), enumerate(lines, number + 1)))
+        yield from _numbered(lines, number + 1)
         number += len(lines)
 
 
