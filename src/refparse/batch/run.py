@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from ..errors import OptionError
+from ..errors import OptionError, RefparseError
 from .convert import FileResult, Settings, Task, convert_file
 from .files import DEFAULT_MAX_SIZE
 from .inputs import DEFAULT_GLOBS, STDIN, Source, input_matcher, iter_sources
@@ -361,8 +361,11 @@ def convert_paths(
                 combined.add(Path(r.part))
             summary.add(r)
             if report is not None:
-                report.write(json.dumps(r.record(), ensure_ascii=False) + "\n")
-                report.flush()
+                try:
+                    report.write(json.dumps(r.record(), ensure_ascii=False) + "\n")
+                    report.flush()
+                except OSError as e:  # a full disk: stop, say where, keep what was written
+                    raise RefparseError(f"cannot write the report {options.report}: {e.strerror or e}") from e
             if on_result is not None:
                 on_result(r)
 
@@ -411,5 +414,11 @@ def _open_report(path: Path) -> Iterator[TextIO]:
         f = path.open("w", encoding="utf-8")
     except OSError as e:
         raise OptionError(f"cannot write the report {path}: {(e.strerror or str(e)).lower()}") from e
-    with f:
+    try:
         yield f
+    finally:
+        try:
+            f.close()
+        except OSError as e:  # the last buffered line did not fit (a full disk)
+            if sys.exc_info()[0] is None:
+                raise RefparseError(f"cannot write the report {path}: {e.strerror or e}") from e
