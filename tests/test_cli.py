@@ -165,3 +165,44 @@ def test_importing_the_cli_leaves_the_environment_alone() -> None:
     probe = "import os, refparse.cli; print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "None"
+
+
+def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    real.write_text("old", encoding="utf-8")
+    link.symlink_to(real)
+    code, _, err = run(["convert", str(FIXTURES / "seed000.txt"), "-o", str(link)], capsys)
+    assert code == 0, err
+    assert link.is_symlink() and len(json.loads(real.read_text(encoding="utf-8"))) == 68
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes")
+def test_output_into_a_named_pipe_streams_and_leaves_the_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, _, err = run(["convert", str(FIXTURES / "seed000.txt"), "--to", "ris", "-o", str(fifo)], capsys)
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a pipe, not a file renamed over it
+    assert received[0].decode("utf-8").count("ER  -") == 68
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("where", [["-o", "/dev/full"], ["--report", "/dev/full"]])
+def test_a_full_disk_is_one_clear_line_and_exit_1(where: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import stat
+
+    argv = ["convert", str(FIXTURES / "seed000.txt"), *where]
+    if "--report" in where:
+        argv += ["-o", str(tmp_path / "out.json")]
+    code, _, err = run(argv, capsys)
+    assert code == 1
+    assert "No space left on device" in err and "/dev/full" in err and "internal error" not in err
+    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)  # the device was written to, never replaced

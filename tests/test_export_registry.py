@@ -30,7 +30,10 @@ def test_every_format_writes_with_default_options(fmt: str) -> None:
 def test_options_reach_the_writer() -> None:
     c = make_citation(title="Foà")
     assert export([c], "bibtex", ascii=True) == to_bibtex([c], BibtexOptions(ascii=True))
+    assert "title   = {Fo{\\`a}}," in export([c], "bibtex", ascii=True)  # the option took effect
+    assert "title   = {Foà}," in export([c], "bibtex")
     assert export([c], "text", style="apa") == to_text([c], TextOptions(style="apa"))
+    assert export([c], "text", style="apa").startswith("Gupta, S. (2020). Foà.")
     assert json.loads(export([c], "csljson", indent=None))[0]["title"] == "Foà"
 
 

@@ -292,3 +292,32 @@ def test_a_reference_that_breaks_the_parser_is_still_returned() -> None:
     assert c.raw and c.number == 1
     dots = cite(" ".join([". "] * 2000) + " | Title", number=3)
     assert dots.number == 3 and dots.raw
+
+
+def test_text_no_field_takes_goes_to_the_note_with_a_warning() -> None:
+    from refparse import parse
+
+    page = "1.\nGupta\nS\n.\nA title of a study\n.\nBlood\n.\n2020\n;\n1\n:\n2\n.\n425 p\nSome trailing remark\n"
+    c = parse(page).citations[0]
+    assert (c.title, c.container_title, c.status) == ("A title of a study", "Blood", "parsed")
+    assert c.note == "refparse: not placed in a field: 425 p; Some trailing remark"
+    assert [(w.code, w.line) for w in c.warnings] == [("unplaced", 15)]
+    assert "'425 p'" in c.warnings[0].message
+
+
+def test_a_second_pasted_list_keeps_its_numbers_and_gets_its_own_ids() -> None:
+    import json
+
+    from refparse import parse, to_csl_json
+
+    ref = "Gupta\nS\n.\nA title {n}\n.\nBlood\n.\n2020\n;\n1\n:\n{n}\n.\n"
+    first = "".join(f"{n}.\n" + ref.format(n=n) for n in range(1, 4))
+    second = "".join(f"{n}.\n" + ref.format(n=n + 10) for n in range(1, 3))
+    result = parse(f"Page one.\n{first}Back to top\nPage two.\n{second}")
+    assert [(c.list_number, c.number, c.title) for c in result.citations] == [
+        (None, 1, "A title 1"), (None, 2, "A title 2"), (None, 3, "A title 3"), (2, 1, "A title 11"), (2, 2, "A title 12"),
+    ]
+    assert all(c.status == "parsed" and not c.warnings for c in result.citations)
+    assert [w.code for w in result.warnings] == ["restart"]
+    ids = [item["id"] for item in json.loads(to_csl_json(result.citations))]
+    assert ids == ["ref1", "ref2", "ref3", "list2-ref1", "list2-ref2"]

@@ -13,7 +13,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refparse import RefparseError, parse
+from refparse import parse
 
 UPPER = "ABCDEFGHIJKLMNOPRSTUVWZ"
 surnames = st.builds(
@@ -112,13 +112,17 @@ def test_rendered_references_parse_back(refs: list[dict], render) -> None:  # ty
 
 element = st.one_of(
     st.text(max_size=30),
+    st.text(min_size=200, max_size=1_200),  # long lines: element length is bounded, not the input
+    st.sampled_from([". " * 600, "A. " * 40, "9" * 5_000, "(" * 300, "[Google Scholar]" * 50]),
     st.sampled_from([".", ",", ";", ":", "(", ")", "):", "-", "–", ", et al", ". doi:", "In:", "2020", "12", "e5"]),
     surnames,
     initials,
 )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+# The deadline catches a hang (exponential backtracking took minutes), not
+# speed: the first example also loads the parser tables.
+@settings(max_examples=100, deadline=10_000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(st.lists(element, max_size=25), min_size=1, max_size=6), st.text(max_size=50))
 def test_arbitrary_references_are_never_lost(blocks: list[list[str]], preface: str) -> None:
     lines = [preface.replace("\n", " ").strip() or "Preface.", ""]
@@ -127,19 +131,15 @@ def test_arbitrary_references_are_never_lost(blocks: list[list[str]], preface: s
         # A line that is itself a label of the next number would legitimately
         # start a new reference; keep generated content free of such lines.
         lines += [e.replace("\n", " ").replace("\r", " ") for e in block if not e.strip().rstrip(".").isdigit()]
-    try:
-        result = parse("\n".join(lines))
-    except RefparseError:
-        return
+    result = parse("\n".join(lines))  # documented never to raise on text
     assert [c.number for c in result.citations] == list(range(1, len(blocks) + 1))
+    for c in result.citations:
+        assert c.status == "parsed" or (c.reason and c.raw is not None)
 
 
 @settings(max_examples=200)
 @given(st.text())
-def test_any_text_gives_a_result_or_a_refparse_error(text: str) -> None:
-    try:
-        result = parse(text)
-    except RefparseError:
-        return
+def test_any_text_gives_a_result(text: str) -> None:
+    result = parse(text)  # documented never to raise on text: no reference list is an empty result
     for c in result.citations:
         assert c.number is not None

@@ -97,3 +97,35 @@ def test_a_stray_label_inside_a_reference_does_not_restart_the_list() -> None:
     doc = _doc(text)
     assert [b.number for b in doc.blocks] == list(range(1, 8))
     assert [line.text for line in doc.blocks[2].lines] == ["Author3", "A", ".", "1."]
+
+
+def _page(title: str, n: int) -> str:
+    refs = "".join(f"{k}.\n{title}{k}\nA\n.\n" for k in range(1, n + 1))
+    return f"Preface of {title}.\n\n{refs}Back to top\nDownload PDF\n"
+
+
+def test_pages_pasted_together_restart_the_numbering() -> None:
+    from refparse.split import DocumentStream
+
+    stream = DocumentStream(iter_lines(_page("First", 4) + _page("Second", 3)))
+    blocks = list(stream)
+    assert [(b.list_number, b.number) for b in blocks] == [(1, 1), (1, 2), (1, 3), (1, 4), (2, 1), (2, 2), (2, 3)]
+    # the furniture and the next page's preface are not part of reference 4
+    assert [line.text for line in blocks[3].lines] == ["First4", "A", "."]
+    assert [line.text for line in stream.preface] == ["Preface of First.", "Preface of Second."]
+    assert [line.text for line in stream.noise] == ["Back to top", "Download PDF"] * 2
+    assert stream.restarts == [blocks[4].label_line]
+
+
+def test_a_restart_without_furniture_keeps_the_text_between_with_the_reference() -> None:
+    text = "1.\nA1\n.\n2.\nA2\n.\n3.\nA3\n.\nAn unmarked paragraph\n1.\nB1\n.\n2.\nB2\n.\n"
+    blocks = _doc(text).blocks
+    assert [(b.list_number, b.number) for b in blocks] == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2)]
+    assert [line.text for line in blocks[2].lines] == ["A3", ".", "An unmarked paragraph"]
+
+
+def test_a_one_without_a_two_after_it_is_not_a_restart() -> None:
+    text = "1.\nA1\n.\n2.\nA2\n1.\n.\n3.\nA3\n.\n"
+    blocks = _doc(text).blocks
+    assert [(b.list_number, b.number) for b in blocks] == [(1, 1), (1, 2), (1, 3)]
+    assert [line.text for line in blocks[1].lines] == ["A2", "1.", "."]

@@ -30,7 +30,7 @@ from pathlib import Path
 
 SEED = 20250611
 HERE = Path(__file__).resolve().parent
-DEFAULT_GOLD = Path("/work/shared/gold/dev")
+DEFAULT_GOLD = HERE.parents[2] / "shared" / "gold" / "dev"
 DEFAULT_OUT = HERE / "styles"
 REFS_PER_FILE = 50
 

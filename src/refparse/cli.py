@@ -161,8 +161,13 @@ def _enricher(args: argparse.Namespace) -> Any:
             )
         return None
     # imported here: the enrich stage loads requests, which a plain conversion never needs
+    import logging
+
     from .enrich import Enricher, EnrichOptions, parse_expire
     from .enrich.options import DEFAULT_EXPIRE
+
+    # A cache fault is a warning on the "refparse.enrich" logger: one line on stderr, like the others.
+    logging.basicConfig(format="refparse: %(message)s", level=logging.WARNING)
 
     given = {"mailto": args.mailto, "base_url": args.crossref_url}
     crossref = EnrichOptions(
@@ -235,6 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `refparse convert ... | head`: the reader left; not an error worth a word
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
+    except OSError as e:  # writing an output failed (a full disk, a vanished folder)
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"refparse: cannot write the output: {where}{e.strerror or e}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as e:
         if os.environ.get("REFPARSE_DEBUG") == "1":

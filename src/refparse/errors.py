@@ -31,10 +31,12 @@ class InputTooLargeError(InputError):
 
 
 class ParseError(RefparseError):
-    """The grammar rejected one reference.
+    """A grammar rejected text it must accept.
 
-    A rejected reference is normally *data* (kept, with recovered fields and a
-    warning); this exception exists for callers that ask for strict parsing.
+    A reference the reference grammar rejects is *data*, never this error: it
+    is kept, with recovered fields, its raw text and the reason. This error
+    is raised only where a rejection means refparse itself is broken: the
+    card grammar, which has a line kind for every line, rejecting a card.
 
     Attributes:
         line: 1-based line of the input where parsing stopped.

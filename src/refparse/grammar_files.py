@@ -12,6 +12,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from .errors import RefparseError
+
 
 @cache
 def grammar_dir() -> Path:
@@ -21,7 +23,7 @@ def grammar_dir() -> Path:
         The packaged copy when installed from a wheel, else the checkout's.
 
     Raises:
-        FileNotFoundError: neither location exists (a broken install).
+        RefparseError: neither location exists (a broken install).
     """
     packaged = Path(str(resources.files("refparse"))) / "grammars"
     if packaged.is_dir():
@@ -29,7 +31,7 @@ def grammar_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "grammars"
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(f"refparse grammar files not found in {packaged} or {checkout}")
+    raise RefparseError(f"refparse grammar files not found in {packaged} or {checkout}; reinstall refparse")
 
 
 def cache_dir() -> Path | None:

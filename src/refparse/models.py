@@ -153,6 +153,9 @@ class Citation(_Value):
     """
 
     number: int | None = None
+    #: 2, 3 ... when the input held several numbered lists (pages pasted
+    #: together) and this reference belongs to a later one; None in the first.
+    list_number: int | None = None
     type: CitationType = "article-journal"
     authors: tuple[Contributor, ...] = ()
     et_al: bool = False

@@ -28,17 +28,11 @@ _YEAR = re.compile(r"\s*(\d{4})([a-z])?\s*")
 _SUPPL = re.compile(r"(?:(?P<n>\d+)\s+)?(?:suppl?(?:ement)?\.?)(?:\s*(?P<s>\w+))?", re.I)
 
 # --------------------------------------------------------------------------- text
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 
 
 def nfc(text: str) -> str:
     """Unicode NFC with runs of whitespace collapsed and ends stripped."""
     return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def ascii_dashes(text: str) -> str:
-    """Replace typographic dashes and minus signs by a hyphen-minus."""
-    return text.translate(_DASHES)
 
 
 def strip_edge_punct(text: str) -> str:

@@ -58,6 +58,9 @@ class Plan(NamedTuple):
         failed_at: the token the grammar stopped at, when one is (the
             message is made from the reference's own tokens: a plan is
             shared by all references of its shape and holds no text).
+        unplaced: tokens that carry content but that no step uses (a second
+            title, "425 p", an epub date): the citation keeps them in its
+            note and says so, instead of dropping them silently.
     """
 
     steps: tuple[Step, ...]
@@ -65,3 +68,4 @@ class Plan(NamedTuple):
     failed: bool = False
     reason: str | None = None
     failed_at: Rejection | None = None
+    unplaced: tuple[int, ...] = ()

@@ -8,10 +8,12 @@ long the list is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from . import lexer
 from .fill import fill
 from .models import Citation, Diagnostic, ParseResult, Span
+from .parts import Plan
 from .plans import plan_for, unexpected
 from .read import Line, iter_lines
 from .split import Block, DocumentStream
@@ -56,8 +58,9 @@ def parse_block(block: Block) -> Citation:
         start, end = block.span
         warning = Diagnostic(code="internal", message=f"not parsed: internal error ({type(e).__name__}: {e})",
                              line=start)
-        return Citation(number=block.number, raw=flatten(block.lines), span=Span(start=start, end=end),
-                        status="recovered", warnings=(warning,))
+        return Citation(number=block.number, list_number=block.list_number if block.list_number > 1 else None,
+                        raw=flatten(block.lines), span=Span(start=start, end=end), status="recovered",
+                        warnings=(warning,))
 
 
 def _parse_block(block: Block) -> Citation:
@@ -79,16 +82,39 @@ def _parse_block(block: Block) -> Citation:
             Diagnostic(code="grammar", message="skipped: " + unexpected(tokens, r.at, r.expected),
                        line=tokens.lines[r.at])
         )
+    fields = fill(plan, tokens.values)
+    if plan.unplaced:
+        fields = _keep_unplaced(fields, plan, tokens, block, warnings)
     return Citation.model_validate(
         {
-            **fill(plan, tokens.values),
+            **fields,
             "number": block.number,
+            "list_number": block.list_number if block.list_number > 1 else None,
             "raw": flatten(block.lines),
             "span": {"start": start, "end": end},
-            "status": "recovered" if warnings else "parsed",
+            "status": "recovered" if any(w.code != "unplaced" for w in warnings) else "parsed",
             "warnings": tuple(warnings),
         }
     )
+
+
+def _keep_unplaced(
+    fields: dict[str, Any], plan: Plan, tokens: lexer.Tokens, block: Block, warnings: list[Diagnostic]
+) -> dict[str, Any]:
+    """Put the lines holding text no field took into the note, with one warning.
+
+    Why: the grammar accepts some elements it has no field for (a page
+    count "425 p", an epub date, a second title); dropping them would lose
+    what the user pasted without a word. Whole lines, as printed, so that
+    "425 p" keeps its "p".
+    """
+    numbers = dict.fromkeys(tokens.lines[i] for i in plan.unplaced)
+    texts = [line.text for line in block.lines if line.number in numbers]
+    shown = "; ".join(repr(t) for t in texts[:3]) + (f" and {len(texts) - 3} more" if len(texts) > 3 else "")
+    warnings.append(Diagnostic(code="unplaced", message=f"kept in the note, no field for it: {shown}",
+                               line=next(iter(numbers))))
+    kept = "refparse: not placed in a field: " + "; ".join(texts)
+    return {**fields, "note": f"{fields['note']}\n{kept}" if fields.get("note") else kept}
 
 
 class CitationStream:
@@ -120,6 +146,9 @@ class CitationStream:
         warnings = []
         if not self.count:
             warnings.append(Diagnostic(code="no-references", message="no numbered references found"))
+        for k, line in enumerate(self._document.restarts, start=2):
+            warnings.append(Diagnostic(code="restart", line=line,
+                                       message=f"the numbering starts again at line {line}: read as list {k}"))
         return ParseResult(
             citations=citations,
             preface=" ".join(line.text for line in self._document.preface) or None,

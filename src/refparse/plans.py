@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,38 @@ def _make_plan(tokens: Tokens) -> Plan:
             return recover(tokens.types, "not parsed: the reference ends too early")
         plan = recover(tokens.types, None)
         return plan._replace(failed_at=Rejection(e.token.index, tuple(sorted(e.expected))))
-    return assemble(children)._replace(rejections=tuple(rejections))
+    plan = assemble(children)._replace(rejections=tuple(rejections))
+    return plan._replace(unplaced=unplaced(plan, tokens.types))
+
+
+#: Token types that mark content rather than carry it: punctuation, and
+#: labels whose meaning the plan's structure already holds ("doi:" before a
+#: DOI, "pp." before pages, "et al" as the truncated-list flag, "In:").
+MARKERS = frozenset({
+    "DOT", "COMMA", "SEMI", "COLON", "LPAR", "RPAR", "DASH", "QUOTE", "AND", "QMARK", "SLASH", "NOISE",
+    "ETAL", "IN", "EDS", "DOIKW", "PMIDKW", "PP", "ARTNO", "NO", "VOL", "AVAIL", "ND",
+})
+
+
+def unplaced(plan: Plan, types: tuple[str, ...]) -> tuple[int, ...]:
+    """Positions of content tokens that no step of ``plan`` reads and the grammar did not reject.
+
+    Builder arguments are token positions (ints, possibly nested in tuples);
+    ``const`` steps hold values, not positions.
+    """
+    used: set[int] = {r.at for r in plan.rejections}
+    for _, builder, args in plan.steps:
+        if builder != "const":
+            used.update(_positions(args))
+    return tuple(i for i, t in enumerate(types) if i not in used and t not in MARKERS)
+
+
+def _positions(value: Any) -> Iterator[int]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        yield value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _positions(item)
 
 
 def unexpected(tokens: Tokens, i: int, expected: tuple[str, ...]) -> str:
@@ -126,6 +158,7 @@ def _read(path: Path, stamp: str) -> list[tuple[tuple[str, ...], Plan]]:
                     failed=p["failed"],
                     reason=p["reason"],
                     failed_at=Rejection(p["failed_at"][0], tuple(p["failed_at"][1])) if p.get("failed_at") else None,
+                    unplaced=tuple(p.get("unplaced", ())),
                 ),
             )
             for shape, p in data["plans"]
@@ -163,6 +196,7 @@ def _save() -> None:
                         "failed": p.failed,
                         "reason": p.reason,
                         "failed_at": p.failed_at,
+                        "unplaced": p.unplaced,
                     },
                 ]
                 for shape, p in rows

@@ -8,6 +8,11 @@ next reference, so a stray ``3.`` inside a reference cannot start a block.
 :class:`DocumentStream` does this as lines arrive, for inputs of any size.
 Trailing furniture ("Back to top", "Download PDF") is cut from the last block
 by a phrase list kept as data in ``grammars/noise.txt``.
+
+Several pages pasted into one text restart the numbering: a ``1.`` that is
+followed by ``2.`` before the current list's next number starts a second
+list; the furniture and preface between the lists are cut from the last
+reference of the first.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ class Block(NamedTuple):
     number: int | None
     label_line: int
     lines: tuple[Line, ...]
+    #: 1 for the page's list; 2, 3 ... for lists after a restart of the numbering.
+    list_number: int = 1
 
     @property
     def span(self) -> tuple[int, int]:
@@ -139,6 +146,25 @@ def _trim_noise(body: list[Line]) -> tuple[list[Line], list[Line]]:
     return body, noise
 
 
+def _split_page_end(body: list[Line], search: int) -> tuple[list[Line], list[Line], list[Line]]:
+    """The last reference of a page, its page's furniture, and the next page's preface.
+
+    The furniture is the last run of noise lines among the final ``search``
+    lines; what follows it is the preface of the next page. Without such a
+    run, everything stays with the reference (where it is reported as text
+    no field took, never dropped).
+    """
+    end = len(body)
+    while end > max(0, len(body) - search) and not is_noise(body[end - 1].text):
+        end -= 1
+    if end == max(0, len(body) - search):
+        return (*_trim_noise(body), [])
+    start = end
+    while start > 0 and is_noise(body[start - 1].text):
+        start -= 1
+    return body[:start], body[start:end], body[end:]
+
+
 class DocumentStream:
     """Split a page's lines into blocks as they arrive, holding one block at a time.
 
@@ -162,11 +188,39 @@ class DocumentStream:
     window_labels = 12
     #: Lines read at most before deciding, whatever the labels.
     max_preface_lines = 200_000
+    #: Lines read ahead after a "1." to see whether a new list starts there.
+    restart_lookahead = 400
+    #: Lines at the end of a list searched for the furniture that ends its page.
+    page_end_lines = 40
 
     def __init__(self, lines: Iterable[Line]) -> None:
         self._lines = iter(lines)
+        self._ahead: list[Line] = []  # lines read ahead, in reverse order
         self.preface: tuple[Line, ...] = ()
         self.noise: tuple[Line, ...] = ()
+        #: Input lines where the numbering restarted (a new list began).
+        self.restarts: list[int] = []
+
+    def _next(self) -> Line | None:
+        return self._ahead.pop() if self._ahead else next(self._lines, None)
+
+    def _starts_list(self, number: int) -> bool:
+        """After a "1." line: whether "2." comes before ``number + 1`` (lines are put back)."""
+        seen: list[Line] = []
+        found = False
+        while len(seen) < self.restart_lookahead:
+            line = self._next()
+            if line is None:
+                break
+            seen.append(line)
+            text = line.text
+            if _may_be_label(text):
+                n = _label(text)
+                if n == 2 or n == number + 1:
+                    found = n == 2
+                    break
+        self._ahead.extend(reversed(seen))
+        return found
 
     def __iter__(self) -> Iterator[Block]:
         # A window of the first labels decides where the list starts: the
@@ -196,24 +250,30 @@ class DocumentStream:
             yield Block(n, window[i].number, tuple(window[i + 1 : j]))
         last, number = chain[-1]
         label_line = window[last].number
-        body: list[Line] = list(window[last + 1 :])
-        for line in self._lines:
-            text = line[1]
+        body: list[Line] = []
+        self._ahead.extend(reversed(window[last + 1 :]))  # read again below, where a restart is seen
+        list_number, noise = 1, []
+        while (current := self._next()) is not None:
+            text = current[1]
             # _may_be_label inlined: this test runs for every line of the list
-            if (
-                len(text) <= 8
-                and text[-1] in ".]"
-                and (text[0] == "[" or text[0].isdecimal())
-                and _label(text) == number + 1
-            ):
-                yield Block(number, label_line, tuple(body))
-                number, label_line = number + 1, line.number
+            n = _label(text) if len(text) <= 8 and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal()) else None
+            if n == number + 1:
+                yield Block(number, label_line, tuple(body), list_number)
+                number, label_line = number + 1, current.number
+                body = []
+            elif n == 1 and number > 1 and self._starts_list(number):
+                body, page_end, preface = _split_page_end(body, self.page_end_lines)
+                noise += page_end
+                self.preface += tuple(preface)
+                self.restarts.append(current.number)
+                yield Block(number, label_line, tuple(body), list_number)
+                number, label_line, list_number = 1, current.number, list_number + 1
                 body = []
             else:
-                body.append(line)
-        body, noise = _trim_noise(body)
-        self.noise = tuple(noise)
-        yield Block(number, label_line, tuple(body))
+                body.append(current)
+        body, tail = _trim_noise(body)
+        self.noise = (*noise, *tail)
+        yield Block(number, label_line, tuple(body), list_number)
 
 
 def split_document(lines: Iterable[Line]) -> Document:

@@ -271,7 +271,8 @@ def _convert(task: Task, result: FileResult, should_stop: Callable[[], bool]) ->
         raise RejectedInputError("no-references", f"no references found: {reasons}")
     result.output = task.output
     result.part = task.part
-    if result.unparsed or any(w["code"] == "encoding" for w in result.warnings):
+    # Text kept in a note because no field took it is not a full parse either.
+    if result.unparsed or any(w["code"] in ("encoding", "unplaced") for w in result.warnings):
         result.status = "warning"
 
 

@@ -43,7 +43,8 @@ class TooLargeError(RejectedInputError, InputTooLargeError):
         super().__init__("too-large", message)
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A size for messages: ``20.0 MB``, or bytes below a megabyte."""
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n:,} bytes"
 
 
@@ -66,8 +67,8 @@ def check_file(path: Path, max_size: int | None) -> os.stat_result:
     if st.st_size == 0:
         raise RejectedInputError("empty", "empty file")
     if max_size and st.st_size > max_size:
-        limit = _size(max_size)
-        raise TooLargeError(f"{_size(st.st_size)} is over the --max-size limit of {limit}; raise it to convert")
+        limit = size_text(max_size)
+        raise TooLargeError(f"{size_text(st.st_size)} is over the --max-size limit of {limit}; raise it to convert")
     return st
 
 

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from ..errors import OptionError
+from ..errors import OptionError, RefparseError
 from .convert import FileResult, Settings, Task, convert_file
-from .files import DEFAULT_MAX_SIZE
+from .files import DEFAULT_MAX_SIZE, size_text
 from .inputs import DEFAULT_GLOBS, STDIN, Source, input_matcher, iter_sources
 from .pool import OrderedPool, Ready, default_context, run_inline
 from .writers import AtomicFile, StreamWriter, fix_bibtex_keys, make_writer
@@ -199,13 +199,26 @@ def _check(options: BatchOptions, paths: list[str]) -> None:
                 raise OptionError(f"cannot create the folder {folder}: {(e.strerror or str(e)).lower()}") from e
 
 
-def _spool_stdin(temp_dir: Path) -> Path:
-    """Copy standard input to a file so a worker can stream it like any input."""
+def _spool_stdin(temp_dir: Path, max_size: int | None) -> tuple[Path, str | None]:
+    """Copy standard input to a file so a worker can stream it like any input.
+
+    At most ``max_size`` bytes are copied: an endless pipe (``yes | refparse
+    convert -``) must not fill the disk before the size limit is checked.
+
+    Returns:
+        The file, and why standard input is refused (over the limit) or ``None``.
+    """
     path = temp_dir / "stdin"
     source: IO[bytes] = getattr(sys.stdin, "buffer", None) or sys.stdin  # type: ignore[assignment]
+    copied = 0
     with path.open("wb") as f:
-        shutil.copyfileobj(source, f)
-    return path
+        while chunk := source.read(1 << 20):
+            copied += len(chunk)
+            if max_size and copied > max_size:
+                limit = size_text(max_size)
+                return path, f"standard input is over the --max-size limit of {limit}; raise it to convert"
+            f.write(chunk)
+    return path, None
 
 
 def _items(
@@ -215,6 +228,7 @@ def _items(
     temp_dir: Path,
     stdin: Path | None,
     is_input: Callable[[Path], bool],
+    stdin_error: str | None = None,
 ) -> Iterator[Task | Ready[FileResult]]:
     """Tasks for the pool, in input order; inputs already decided come as :class:`Ready`."""
     seen: dict[str, str] = {}
@@ -222,6 +236,9 @@ def _items(
     for seq, source in enumerate(sources):
         if source.error is not None:
             yield Ready(FileResult(input=source.label, seq=seq).fail("unreadable", source.error))
+            continue
+        if source.path is None and stdin_error is not None:
+            yield Ready(FileResult(input=source.label, seq=seq).fail("too-large", stdin_error))
             continue
         path = source.path if source.path is not None else stdin
         output = part = None
@@ -361,8 +378,11 @@ def convert_paths(
                 combined.add(Path(r.part))
             summary.add(r)
             if report is not None:
-                report.write(json.dumps(r.record(), ensure_ascii=False) + "\n")
-                report.flush()
+                try:
+                    report.write(json.dumps(r.record(), ensure_ascii=False) + "\n")
+                    report.flush()
+                except OSError as e:  # a full disk: stop, say where, keep what was written
+                    raise RefparseError(f"cannot write the report {options.report}: {e.strerror or e}") from e
             if on_result is not None:
                 on_result(r)
 
@@ -370,8 +390,8 @@ def convert_paths(
         remaining = itertools.chain(head, sources)
         # Standard input is read first, before Ctrl-C is taken over: a blocked read must stay
         # interruptible, and a worker can then stream it like any file.
-        stdin = _spool_stdin(temp_dir) if STDIN in names else None
-        items = _items(remaining, options, settings, temp_dir, stdin, is_input)
+        stdin, stdin_error = _spool_stdin(temp_dir, settings.max_size) if STDIN in names else (None, None)
+        items = _items(remaining, options, settings, temp_dir, stdin, is_input, stdin_error)
         jobs = options.jobs or available_cores()
         pool = None
         if jobs > 1 and len(head) > 1 and options.enrich is None:
@@ -411,5 +431,11 @@ def _open_report(path: Path) -> Iterator[TextIO]:
         f = path.open("w", encoding="utf-8")
     except OSError as e:
         raise OptionError(f"cannot write the report {path}: {(e.strerror or str(e)).lower()}") from e
-    with f:
+    try:
         yield f
+    finally:
+        try:
+            f.close()
+        except OSError as e:  # the last buffered line did not fit (a full disk)
+            if sys.exc_info()[0] is None:
+                raise RefparseError(f"cannot write the report {path}: {e.strerror or e}") from e

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
@@ -53,6 +55,12 @@ class AtomicFile:
     :func:`os.replace` is an atomic rename on the same file system; it is
     created with mode 0666 less the umask, like any file the user writes.
 
+    A symbolic link is followed (the file it points to is replaced, the link
+    stays). A target that exists and is not a regular file — ``/dev/stdout``,
+    ``/dev/null``, a named pipe — cannot be renamed over (as root that would
+    replace the device itself): the finished text is copied into it instead,
+    from a temporary file in the system's temporary folder.
+
     Example::
 
         with AtomicFile(path) as out:
@@ -62,9 +70,13 @@ class AtomicFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.stream = path.exists() and not path.is_file()  # (both follow links)
+        real = path.resolve() if path.is_symlink() and not self.stream else path
+        self.target = real
+        folder = Path(tempfile.gettempdir()) if self.stream else real.parent
+        folder.mkdir(parents=True, exist_ok=True)
         while True:
-            temp = path.parent / f".{path.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
+            temp = folder / f".{real.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
             try:
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
                 break
@@ -91,7 +103,15 @@ class AtomicFile:
         try:
             if finish is not None:
                 finish(self.temp)
-            os.replace(self.temp, self.path)
+            if self.stream:
+                try:
+                    with self.temp.open("rb") as src, self.target.open("wb") as dst:
+                        shutil.copyfileobj(src, dst)
+                except OSError as e:  # name the output, not the temporary file
+                    raise OSError(e.errno, e.strerror, str(self.path)) from e
+                os.unlink(self.temp)
+            else:
+                os.replace(self.temp, self.target)
         except BaseException:
             self.discard()
             raise

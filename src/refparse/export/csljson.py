@@ -124,7 +124,10 @@ def to_csl_item(c: Citation, index: int = 0, id_prefix: str = "") -> dict[str, A
     Returns:
         A dict that validates against the CSL-JSON schema.
     """
-    item: dict[str, Any] = {"id": f"{id_prefix}ref{c.number if c.number is not None else index + 1}", "type": c.type}
+    ref = f"ref{c.number if c.number is not None else index + 1}"
+    if c.list_number:  # a later list of the same input numbers from 1 again
+        ref = f"list{c.list_number}-{ref}"
+    item: dict[str, Any] = {"id": f"{id_prefix}{ref}", "type": c.type}
     if c.number is not None:
         item["citation-number"] = c.number
     if c.authors or c.et_al:

@@ -20,6 +20,9 @@ from anyascii import anyascii
 from ..models import Citation, Organization
 
 #: Words that never name a paper: skipped when picking the title word.
+#: (Not the stopwords of :mod:`refparse.enrich.fields`: that list serves
+#: title matching and holds foreign articles too; this one only has to skip
+#: English function words so that keys read like ``smith2020cell``.)
 STOPWORDS = frozenset(
     {
         "a", "an", "the", "of", "on", "in", "at", "to", "for", "from", "by", "with", "without",
