@@ -256,7 +256,9 @@ class DocumentStream:
         while (current := self._next()) is not None:
             text = current[1]
             # _may_be_label inlined: this test runs for every line of the list
-            n = _label(text) if len(text) <= 8 and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal()) else None
+            n = None
+            if len(text) <= 8 and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal()):
+                n = _label(text)
             if n == number + 1:
                 yield Block(number, label_line, tuple(body), list_number)
                 number, label_line = number + 1, current.number
