@@ -135,14 +135,18 @@ def test_limiter_follows_headers_and_pauses_after_429() -> None:
     assert limiter.wait_turn() == pytest.approx(0.1)
 
 
-def test_an_unusable_cache_is_a_cache_error(tmp_path: Path) -> None:
-    from refparse import CacheError, Citation
+def test_an_unusable_cache_is_bypassed_with_a_warning(tmp_path: Path) -> None:
+    # Issue 8: cache faults are warnings, never errors (tests/test_cache_faults.py has the cases).
+    from refparse import Citation
     from refparse.enrich import CrossrefClient, enrich
 
     (tmp_path / "bad.sqlite").write_bytes(b"this is not a database" * 100)
     citation = Citation.model_validate({"title": "A title long enough to search for", "authors": [{"kind": "person", "family": "Okafor"}]})
-    with pytest.raises(CacheError):
-        enrich([citation], EnrichOptions(base_url="http://127.0.0.1:9", cache_path=tmp_path / "bad.sqlite"))
+    options = EnrichOptions(base_url="http://127.0.0.1:9", cache_path=tmp_path / "bad.sqlite", max_retries=0)
+    [out] = enrich([citation], options)
+    assert [w.code for w in out.warnings] == ["enrich-failed"]  # nobody listens on port 9; the cache was rebuilt
+    assert any(p.name.startswith("bad.sqlite.corrupt-") for p in tmp_path.iterdir())
     (tmp_path / "file").write_text("x")
-    with pytest.raises(CacheError):
-        CrossrefClient(EnrichOptions(base_url="http://127.0.0.1:9", cache_path=tmp_path / "file" / "c.sqlite"))
+    client = CrossrefClient(EnrichOptions(base_url="http://127.0.0.1:9", cache_path=tmp_path / "file" / "c.sqlite"))
+    assert client.cache.mode == "off" and "cannot open the Crossref cache" in client.cache.events[0]
+    client.close()

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from copy import copy
 from functools import cache
 from typing import Any
 
-from lark import Lark, Transformer
+from lark import Lark, Transformer, Tree
 from lark.exceptions import UnexpectedToken
 from lark.lexer import Lexer
 
@@ -31,6 +32,10 @@ MAX_TRAILING_CUT = 6
 #: How far back recovery may roll the parser, and how far ahead it tests a repair.
 ROLLBACK = 5
 LOOKAHEAD = 6
+#: References longer than this (in tokens; some 6,000 authors) are not repaired token by
+#: token when the grammar rejects them: the repair's cost grows with the square of the
+#: length, so such a reference goes straight to the fallback (its certain fields, its raw text).
+MAX_REPAIR_TOKENS = 20_000
 
 
 def _at(items: Iterable[Any]) -> int:
@@ -304,13 +309,15 @@ def parse_tokens(tokens: list[Tok]) -> tuple[list[Any], list[Rejection]]:
         ``(children of start, rejections)``; no rejections means a clean parse.
 
     Raises:
-        UnexpectedToken: more than ``MAX_SKIPS`` rejections, or the reference
-            ended where the grammar needs more (no title, say).
+        UnexpectedToken: more than ``MAX_SKIPS`` rejections, the reference
+            ended where the grammar needs more (no title, say), or a rejected
+            reference is longer than ``MAX_REPAIR_TOKENS``.
     """
     try:
         return reference_parser().parse(iter(tokens)), []  # type: ignore[return-value]  # fast path
     except UnexpectedToken:
-        pass
+        if len(tokens) > MAX_REPAIR_TOKENS:
+            raise
     errors: list[Rejection] = []
     try:
         return _feed(tokens, errors), errors
@@ -346,7 +353,7 @@ def _feed(tokens: list[Tok], errors: list[Rejection]) -> list[Any]:
     skipped = 0
     i = 0
     while i < len(tokens):
-        before = parser.copy()  # type: ignore[no-untyped-call]
+        before = _fork(parser)
         try:
             parser.feed_token(tokens[i])  # type: ignore[arg-type]
         except UnexpectedToken as e:
@@ -365,6 +372,24 @@ def _feed(tokens: list[Tok], errors: list[Rejection]) -> list[Any]:
     return parser.feed_eof()  # type: ignore[no-any-return,no-untyped-call]
 
 
+def _fork(parser: Any) -> Any:
+    """A copy of an interactive parser that shares the immutable leaves (tokens, parts).
+
+    Why not ``parser.copy()``: it deep-copies the value stack, and an author
+    list is one growing ``_fam_list`` tree on it, so each token of recovery
+    deep-copied every name before it: quadratic, with a large constant (a
+    reference of 2,000 authors with one glitch took a minute). The only thing
+    Lark changes in place on the stack is the children list of an inlined
+    rule's tree (left recursion appends to it), so copying the trees' lists
+    and sharing their leaves keeps the fork as independent as a deep copy.
+    """
+    state = parser.parser_state
+    values = [Tree(v.data, list(v.children)) if isinstance(v, Tree) else copy(v) if isinstance(v, list) else v
+              for v in state.value_stack]
+    forked = type(state)(state.parse_conf, state.lexer, list(state.state_stack), values)
+    return type(parser)(parser.parser, forked, copy(parser.lexer_thread))
+
+
 def _repair(tokens: list[Tok], i: int, before: Any, history: list[tuple[int, Any]]) -> tuple[int, Any]:
     """Choose where to resume after token ``i`` was rejected.
 
@@ -379,19 +404,19 @@ def _repair(tokens: list[Tok], i: int, before: Any, history: list[tuple[int, Any
         if best is None or key < best[:2]:
             best = (key[0], key[1], state)
     assert best is not None
-    return i - best[1], best[2].copy()
+    return i - best[1], _fork(best[2])
 
 
 def _read_ahead(state: Any, ahead: list[Tok]) -> int:
     """How many of ``ahead`` a copy of the parser accepts (+1 if it may then end)."""
-    trial = state.copy()
+    trial = _fork(state)
     for n, token in enumerate(ahead):
         try:
             trial.feed_token(token)
         except UnexpectedToken:
             return n
     try:
-        trial.copy().feed_eof()
+        _fork(trial).feed_eof()
     except UnexpectedToken:
         return len(ahead)
     return len(ahead) + 1

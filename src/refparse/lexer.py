@@ -168,7 +168,9 @@ _SHAPES: list[tuple[str, str]] = [
     ("NUM", r"\d+"),
     ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th"),
     ("LOC", r"(?:[A-Z]{1,10}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
-    ("RANGE", r"(?:[A-Za-z]{1,2})?\d+[A-Za-z]?\d* ?[-\u2010-\u2014] ?(?:[A-Za-z]{1,2})?\d+[A-Za-z]?\d*"),
+    # "\d+(?:[A-Za-z]\d*)?", not "\d+[A-Za-z]?\d*": the same strings, but a run of digits
+    # splits one way only (the other took time quadratic in the run).
+    ("RANGE", r"(?:[A-Za-z]{1,2})?\d+(?:[A-Za-z]\d*)? ?[-\u2010-\u2014] ?(?:[A-Za-z]{1,2})?\d+(?:[A-Za-z]\d*)?"),
     ("PARTICLE", _particle_shape()),
     (
         "INIT",
@@ -184,7 +186,7 @@ _WRAPPED = re.compile(rf"(?P<lead>[{re.escape(_WRAP_LEAD)}]*)(?P<core>.+?)(?P<tr
 _DIGIT = re.compile(r"\d")
 # A text node after an element: leading punctuation, a space, then words.
 # All the leading marks at once (". . , "), so the rest starts with a word.
-_TEXT_NODE = re.compile(r"(?P<lead>(?:[.,;:)\]]+ ?)+)(?P<rest>[^\s.,;:)\]].*)")
+_TEXT_NODE = re.compile(r"(?P<lead>[.,;:)\]]+(?: [.,;:)\]]+)* ?)(?P<rest>[^\s.,;:)\]].*)")  # no nested "+": linear
 
 _ATOM = re.compile(
     r"(?:doi: ?)?10\.\d{4,9}/[^\s]+?(?=\.?(?:\s|$))|[Dd][Oo][Ii]:"
@@ -346,7 +348,9 @@ class Tok:
 
 _MIXED_INITIALS = re.compile(rf"[{_UP}][a-z]")
 _NAME_SEPARATORS = frozenset({"COMMA", "SEMI", "AND"})
-_ROMAN = frozenset({"II", "III", "IV"})
+# Capitals that, alone on a line, the lexer reads as something else: a suffix (II), link
+# furniture (CAS, ISI), a keyword (URL). Right after a surname that starts a name they are initials.
+_CAPITALS = re.compile(rf"[{_UP}]{{1,3}}")
 
 
 def _after_name_start(types: list[str]) -> bool:
@@ -406,8 +410,10 @@ def tokens(lines: Iterable[Line]) -> Tokens:
       (``van der`` / ``Sluis IM``) is a page's tagging glitch, emitted as
       ``GLUED`` so the grammar can rejoin the name;
     * two letters in mixed case right after a surname that starts a name
-      (``Fodor`` / ``Aa``) are initials, not a second surname; so are ``II``,
-      ``III``, ``IV`` there (a suffix follows initials, not a bare surname);
+      (``Fodor`` / ``Aa``) are initials, not a second surname; so are up to
+      three capitals there, whatever else they could be: ``II`` (a suffix
+      follows initials, not a bare surname), ``CAS`` (link furniture follows
+      a reference, not a surname), ``URL`` (a URL label follows a period);
     * a line "DOI" is a label when a DOI follows it, else initials;
     * a name line with initials glued on ("Mirabet V") where a name starts
       is ``GLUED``; "Ed" followed by initials is the surname Ed;
@@ -427,7 +433,7 @@ def tokens(lines: Iterable[Line]) -> Tokens:
         if (
             types
             and types[-1] == "TEXT"
-            and (_MIXED_INITIALS.fullmatch(text) or text in _ROMAN)
+            and (_MIXED_INITIALS.fullmatch(text) or _CAPITALS.fullmatch(text))
             and _after_name_start(types)
         ):
             types.append("INIT")

@@ -35,6 +35,9 @@ from .parts import Plan, Rejection
 MAX_PLANS = 20_000
 #: Plans kept on disk (the newest); loading them must stay cheaper than the parser.
 MAX_STORED = 4_000
+#: Longest shape (tokens) stored on disk: one odd input (a "reference" of 100,000 lines) must
+#: not leave a plan that every later process loads at start; such shapes never recur anyway.
+MAX_STORED_SHAPE = 1_000
 
 _PLANS: dict[tuple[str, ...], Plan] = {}
 _state = {"loaded": False, "new": 0}
@@ -184,7 +187,7 @@ def _save() -> None:
         stamp = fingerprint()
         merged = dict(_read(path, stamp)) if path.exists() else {}
         merged.update(_PLANS)
-        rows = list(merged.items())[-MAX_STORED:]
+        rows = [(shape, p) for shape, p in merged.items() if len(shape) <= MAX_STORED_SHAPE][-MAX_STORED:]
         payload = {
             "fingerprint": stamp,
             "plans": [

@@ -28,9 +28,9 @@ Verdict = Literal["agree", "near", "conflict", "absent"]
 #: A Crossref work record (the JSON object of one item).
 Work = dict[str, Any]
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")  # not "<[^>]+>": quadratic on a run of "<" (answers are remote data)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_SUBTITLE = re.compile(r"\s*[:.?]\s+")
+_SUBTITLE = re.compile(r"(?<!\s)\s*[:.?]\s+")  # no start inside a run of spaces: linear
 _ROMAN = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)$")
 STOPWORDS = frozenset(
     "a an and the of in on for to with by from at as or its is are be into via de la le et der die und".split()
@@ -227,7 +227,7 @@ def first_page(page: str | None) -> str:
     """The first page of a Crossref ``page`` value (``"875-891"`` → ``"875"``)."""
     if not page:
         return ""
-    return re.split(r"\s*[-\u2010-\u2015,]\s*", page.strip(), maxsplit=1)[0]
+    return re.split(r"[-\u2010-\u2015,]", page.strip(), maxsplit=1)[0].rstrip()  # linear on runs of spaces
 
 
 def compare_page(cited: str | None, item: Work) -> Verdict:

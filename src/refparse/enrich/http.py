@@ -10,6 +10,10 @@ Every request goes through :meth:`CrossrefClient.get_message`:
    waiting ``Retry-After`` when the service gives one and an exponential
    back-off when it does not, a bounded number of times.
 
+A fault of the cache file (damaged, read-only, unopenable) never fails a
+lookup: :class:`~refparse.enrich.cache.CrossrefCache` rebuilds or bypasses
+the cache and warns once.
+
 Only ``200`` answers whose body is Crossref JSON with ``status: ok`` are
 written to the cache, so an error or a truncated body never poisons it. The
 ``mailto`` (parameter and User-Agent) is left out of cache keys and of what
@@ -20,7 +24,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import sqlite3
 import threading
 import time
 from collections.abc import Mapping
@@ -30,7 +33,8 @@ from typing import Any
 
 import requests
 
-from ..errors import CacheError, EnrichError
+from ..errors import EnrichError
+from .cache import CrossrefCache
 from .options import EnrichOptions
 from .ratelimit import RateLimiter
 
@@ -109,6 +113,13 @@ def _cacheable(response: requests.Response) -> bool:
     return response.status_code == 200 and _ok_message(response) is not None
 
 
+def _ignored_parameters() -> tuple[str, ...]:
+    """Parameters and headers left out of cache keys: the contact address must not be stored."""
+    from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
+
+    return (*DEFAULT_IGNORED_PARAMS, "mailto", "User-Agent")
+
+
 @dataclass
 class Stats:
     """What a client did, for reports and tests (network requests, cache hits, retries)."""
@@ -142,42 +153,18 @@ class CrossrefClient:
         self.stats = Stats()
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._cached = not options.no_cache
         self._blocked_until = 0.0
-        self.session = self._make_session()
+        headers = {"User-Agent": user_agent(options.mailto), "Accept": "application/json"}
+        self.cache = CrossrefCache(options, headers, _cacheable, _ignored_parameters())
 
-    def _make_session(self) -> requests.Session:
-        opts = self.options
-        session: requests.Session
-        if opts.no_cache:
-            session = requests.Session()
-        else:
-            from requests_cache import CachedSession
-            from requests_cache.backends.sqlite import SQLiteCache
-            from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
-
-            path = opts.resolved_cache_path
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                backend = SQLiteCache(path, wal=True, busy_timeout=30_000)
-                session = CachedSession(
-                    backend=backend,
-                    expire_after=opts.cache_expire if opts.cache_expire is not None else -1,
-                    allowable_codes=(200,),
-                    allowable_methods=("GET",),
-                    ignored_parameters=(*DEFAULT_IGNORED_PARAMS, "mailto", "User-Agent"),
-                    filter_fn=_cacheable,
-                    stale_if_error=False,
-                )
-            except (OSError, sqlite3.Error) as e:
-                raise CacheError(f"cannot open the cache {path}: {e}") from e
-        session.headers["User-Agent"] = user_agent(opts.mailto)
-        session.headers["Accept"] = "application/json"
-        return session
+    @property
+    def session(self) -> requests.Session:
+        """The session requests go out through (cached while the cache can be written)."""
+        return self.cache.session
 
     def close(self) -> None:
         """Release the connection pool and the cache's database handle."""
-        self.session.close()
+        self.cache.close()
 
     def __enter__(self) -> CrossrefClient:
         return self
@@ -195,11 +182,8 @@ class CrossrefClient:
         return url or self.options.base_url + path
 
     def _from_cache(self, url: str, params: dict[str, str]) -> dict[str, Any] | None:
-        try:
-            response = self.session.get(url, params=params, only_if_cached=True)  # type: ignore[call-arg]
-        except sqlite3.Error as e:
-            raise CacheError(f"the cache is unusable: {e}") from e
-        if response.status_code != 200:
+        response = self.cache.lookup(url, params)
+        if response is None:
             return None
         message = _ok_message(response)
         if message is not None:
@@ -221,13 +205,12 @@ class CrossrefClient:
             EnrichError: the service failed after all retries, refused the
                 request (4xx), or sent malformed answers; ``status`` and a
                 ``url`` without the contact address are attached.
-            CacheError: the cache file cannot be used.
         """
         public = dict(params or {})
         sent = {**public, "mailto": self.options.mailto} if self.options.mailto else public
         url = self.options.base_url + path
         shown = self._public_url(path, public)
-        if self._cached:
+        if self.cache.mode != "off":
             message = self._from_cache(url, sent)
             if message is not None:
                 return message
@@ -248,13 +231,11 @@ class CrossrefClient:
             with self.limiter.slot():
                 self._count("requests")
                 try:
-                    response = self.session.get(url, params=params, timeout=(opts.timeout, opts.timeout))
+                    response = self.cache.get(url, params, timeout=(opts.timeout, opts.timeout))
                 except requests.Timeout:
                     response, problem, status = None, f"no answer within {opts.timeout:g} s", None
                 except requests.RequestException as e:
                     response, problem, status = None, f"connection failed ({type(e).__name__})", None
-                except sqlite3.Error as e:
-                    raise CacheError(f"the cache is unusable: {e}") from e
             if response is not None:
                 self.limiter.update(response.headers)
                 status = response.status_code
@@ -273,7 +254,9 @@ class CrossrefClient:
                         # instead of all threads sleeping on the limiter.
                         with self._lock:
                             self._blocked_until = max(self._blocked_until, time.monotonic() + wait)
-                        raise EnrichError(f"Crossref asked to wait {wait:g} s (HTTP {status})", status=status, url=shown)
+                        raise EnrichError(
+                            f"Crossref asked to wait {wait:g} s (HTTP {status})", status=status, url=shown
+                        )
                     if wait is not None:
                         self.limiter.pause(wait)
                 else:

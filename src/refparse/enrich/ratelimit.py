@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-_INTERVAL = re.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?\s*", re.IGNORECASE)
+# Matched on the stripped header: a "\s*" at both ends made a long header value cubic.
+_INTERVAL = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?", re.IGNORECASE)
 _UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
@@ -35,7 +36,7 @@ def parse_rate_headers(headers: Mapping[str, str]) -> float | None:
     limit, interval = headers.get("X-Rate-Limit-Limit"), headers.get("X-Rate-Limit-Interval")
     if not limit or not interval:
         return None
-    m = _INTERVAL.fullmatch(interval)
+    m = _INTERVAL.fullmatch(interval.strip())
     try:
         n = int(limit.strip())
     except ValueError:

@@ -127,7 +127,9 @@ def _run(
         out = list(citations)
         pool = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="refparse-crossref")
         try:
-            futures = {i: pool.submit(_guarded, cl, breaker, citations[i], partial(lookup, cl, citations[i])) for i in todo}
+            futures = {
+                i: pool.submit(_guarded, cl, breaker, citations[i], partial(lookup, cl, citations[i])) for i in todo
+            }
             for i, future in futures.items():
                 out[i] = future.result()
         finally:
@@ -173,10 +175,8 @@ def enrich(
         The citations in the same order; a matched one carries ``doi`` and a
         ``match`` with score and evidence; one whose lookup failed carries a
         warning (``enrich-failed``, ``enrich-offline``, ``enrich-skipped``,
-        ``doi-ambiguous``).
-
-    Raises:
-        CacheError: the cache file cannot be used (nothing can be looked up).
+        ``doi-ambiguous``). A cache file that fails is rebuilt or bypassed
+        with a warning on the ``refparse.enrich`` logger, never an error.
     """
     opts = options or EnrichOptions()
     return _run(list(citations), needs_lookup, _search, opts, client)

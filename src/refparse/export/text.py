@@ -263,8 +263,10 @@ def to_text(citations: Sequence[Citation], options: TextOptions | None = None) -
     by_id = {item["id"]: c for item, c in zip(items, citations, strict=True)}
     numeric = _numeric(style_path(opts.style))
     rendered, terms = _render(items, opts)
-    # The placeholder with the delimiter and the "and" or "&" the style put before it.
-    etal = re.compile(rf"\s*[,;]?\s*(?:&amp;|&|\b{re.escape(terms['and'])}\b)?\s*{_ETAL}\.?")
+    # The placeholder with the delimiter and the "and" or "&" the style put before it. Written
+    # so that a run of spaces is read once (each optional part starts with a non-space, and no
+    # match starts inside a run): "\s*[,;]?\s*(and)?\s*" took time to the 4th power of the run.
+    etal = re.compile(rf"(?<!\s)\s*(?:[,;]\s*)?(?:(?:&amp;|&|\b{re.escape(terms['and'])}\b)\s*)?{_ETAL}\.?")
     et_al = f", {terms['et-al']}".rstrip(".") + "."
     lines = []
     for position, (item_id, entry) in enumerate(rendered, start=1):
