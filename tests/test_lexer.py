@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from refparse import parse
 from refparse.lexer import classify, tokens
 from refparse.read import Line
 
@@ -103,3 +104,19 @@ def test_roman_numerals_after_a_bare_surname_are_initials() -> None:
     assert _types("Aaa", "IV", ".") == ["TEXT", "INIT", "DOT"]
     assert _types("Owens", "AP", "3rd") == ["TEXT", "INIT", "SUFFIX"]
     assert _types("Smith", "JA", "III") == ["TEXT", "INIT", "SUFFIX"]
+
+
+@pytest.mark.parametrize("word", ["Ed", "In", "Number", "Online", "Vol", "Accessed", "May"])
+def test_a_label_word_where_a_name_starts_and_initials_follow_is_a_surname(word: str) -> None:
+    for lines in ([word, "RM", ",", "Smith", "A"], ["Smith", "A", ",", word, "RM"]):
+        page = "\n".join(["1.", *lines, ".", "A title of the work here", ".", "J Test", ".", "2020", ";", "1", ":", "1", "-", "5", "."])
+        [c] = parse(page).citations
+        assert c.status == "parsed" and sorted(a.family for a in c.authors) == sorted([word, "Smith"])
+
+
+@pytest.mark.parametrize("capitals", ["URL", "CAS", "ISI", "II"])
+def test_up_to_three_capitals_after_a_surname_are_initials(capitals: str) -> None:
+    page = "\n".join(["1.", "Smith", capitals, ",", "Jones", "A", ".", "A title of the work here", ".", "J Test", ".", "2020", ";", "1", ":", "1", "-", "5", "."])
+    [c] = parse(page).citations
+    assert c.status == "parsed" and [(a.family, a.initials) for a in c.authors] == [
+        ("Smith", ".".join(capitals) + "."), ("Jones", "A.")]

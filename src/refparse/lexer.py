@@ -348,6 +348,9 @@ class Tokens(NamedTuple):
 
 
 _CONTEXTUAL = frozenset({"NOISE", "TEXT", "TEXT?", "INIT", "DOI"})
+#: Keywords that are also surnames (Ed, In, Number, Online ...): where a name starts and
+#: initials follow, the word is the surname.
+_WORD_KEYWORDS = frozenset({"EDS", "IN", "NO", "VOL", "AVAIL", "ACCESSED", "THESIS", "SUPPL", "EPUB", "ARTNO"})
 
 
 def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> str:
@@ -360,10 +363,10 @@ def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> s
         if types and types[-1] == "PARTICLE" and _GLUED.fullmatch(value):
             return "GLUED"
     elif kind == "INIT":
-        if types and types[-1] == "EDS" and values[-1].rstrip(".") == "Ed" and (
-            len(types) == 1 or types[-2] in _NAME_SEPARATORS
-        ):
-            types[-1] = "TEXT"  # "Ed" / "L": the surname Ed, not "editor"
+        if types and types[-1] in _WORD_KEYWORDS and _after_name_start(types):
+            word = values[-1].rstrip(".")
+            if word.isalpha() and word[0].isupper():
+                types[-1] = "TEXT"  # "Ed" / "L", "In" / "S": the surnames Ed and In, not labels
     elif kind == "DOI" and types and types[-1] == "INIT" and values[-1] == "DOI":
         types[-1] = "DOIKW"  # "DOI" is a label only when a DOI follows; else initials
     return kind
@@ -384,7 +387,8 @@ def tokens(lines: Iterable[Line]) -> Tokens:
       a reference, not a surname), ``URL`` (a URL label follows a period);
     * a line "DOI" is a label when a DOI follows it, else initials;
     * a name line with initials glued on ("Mirabet V") where a name starts
-      is ``GLUED``; "Ed" followed by initials is the surname Ed;
+      is ``GLUED``; a keyword word where a name starts, followed by initials,
+      is a surname ("Ed" / "L", "In" / "S");
     * text that cannot be a surname is a ``PHRASE`` (decided in :func:`classify`).
 
     Args:
