@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from refparse import parse
 from refparse.lexer import (
     _KEYWORD_LINE,
     _KEYWORDS,
@@ -128,7 +129,7 @@ def test_context_rules_apply_only_after_the_type_tokens_skips_them_for(kind: str
     # _RULE_AFTER; after any other type the rule must change nothing.
     every_type = {*_PUNCT_TYPES.values(), *(k for k, _ in _KEYWORDS), *(k for k, _ in _SHAPES), "TEXT", "PHRASE"}
     after = _RULE_AFTER[kind]
-    for before in sorted(every_type - {after}) if after is not None else ():
+    for before in sorted(every_type - after) if after is not None else ():
         for value, before_value in (("Sluis IM", "van der"), ("10.1/x", "DOI"), ("L", "Ed"), ("AB", "x")):
             types, values = [",", before], [",", before_value]
             assert _in_context(kind, value, types, values) == kind
@@ -150,3 +151,19 @@ def test_a_name_like_line_is_never_wrapped_a_text_node_or_a_compound(line: str) 
     assert line[0] not in _WRAP_LEAD and line[-1] not in _WRAP_TRAIL
     assert _TEXT_NODE.fullmatch(line) is None
     assert _compound(line) is None
+
+
+@pytest.mark.parametrize("word", ["Ed", "In", "Number", "Online", "Vol", "Accessed", "May"])
+def test_a_label_word_where_a_name_starts_and_initials_follow_is_a_surname(word: str) -> None:
+    for lines in ([word, "RM", ",", "Smith", "A"], ["Smith", "A", ",", word, "RM"]):
+        page = "\n".join(["1.", *lines, ".", "A title of the work here", ".", "J Test", ".", "2020", ";", "1", ":", "1", "-", "5", "."])
+        [c] = parse(page).citations
+        assert c.status == "parsed" and sorted(a.family for a in c.authors) == sorted([word, "Smith"])
+
+
+@pytest.mark.parametrize("capitals", ["URL", "CAS", "ISI", "II"])
+def test_up_to_three_capitals_after_a_surname_are_initials(capitals: str) -> None:
+    page = "\n".join(["1.", "Smith", capitals, ",", "Jones", "A", ".", "A title of the work here", ".", "J Test", ".", "2020", ";", "1", ":", "1", "-", "5", "."])
+    [c] = parse(page).citations
+    assert c.status == "parsed" and [(a.family, a.initials) for a in c.authors] == [
+        ("Smith", ".".join(capitals) + "."), ("Jones", "A.")]

@@ -14,17 +14,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refparse import parse
+from refparse.lexer import classify
+from refparse.split import is_link_noise
 
 UPPER = "ABCDEFGHIJKLMNOPRSTUVWZ"
+# A surname that is also a link label ("Cas", "Crossref") is dropped as page furniture: the
+# one ambiguity the generator avoids (keyword surnames such as "In" or "Online" must parse).
 surnames = st.builds(
     lambda first, rest: first + rest,
     st.sampled_from(UPPER),
     st.text(alphabet="abcdefghijklmnoprstuvwyzáéöü", min_size=2, max_size=10),
-)
+).filter(lambda s: not is_link_noise(s))
 initials = st.text(alphabet=UPPER, min_size=1, max_size=3)
 words = st.text(alphabet=string.ascii_lowercase + "éü", min_size=3, max_size=10)
 titles = st.lists(words, min_size=5, max_size=14).map(lambda w: " ".join(w).capitalize())
-journals = st.lists(words, min_size=1, max_size=3).map(lambda w: " ".join(x.capitalize() for x in w))
+# A journal of one label word ("Accessed", "Online", "May") is ambiguous on its own line: left out.
+journals = (
+    st.lists(words, min_size=1, max_size=3)
+    .map(lambda w: " ".join(x.capitalize() for x in w))
+    .filter(lambda j: classify(j)[0][0] in ("TEXT", "PHRASE"))
+)
 years = st.integers(1900, 2030)
 volumes = st.integers(1, 999)
 issues = st.integers(1, 60)

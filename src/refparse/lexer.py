@@ -376,10 +376,18 @@ class Tokens(NamedTuple):
 
 
 _CONTEXTUAL = frozenset({"NOISE", "TEXT", "TEXT?", "INIT", "DOI"})
-#: For each kind :func:`_in_context` may change, the type the token before
+#: Keywords that are also surnames (Ed, In, Number, Online ...): where a name starts and
+#: initials follow, the word is the surname.
+_WORD_KEYWORDS = frozenset({"EDS", "IN", "NO", "VOL", "AVAIL", "ACCESSED", "THESIS", "SUPPL", "EPUB", "ARTNO"})
+#: For each kind :func:`_in_context` may change, the types the token before
 #: must have for its rule to apply (``None``: the rule always applies). The
 #: lexer skips the call otherwise: names make most tokens TEXT and INIT.
-_RULE_AFTER: dict[str, str | None] = {"TEXT?": None, "TEXT": "PARTICLE", "INIT": "EDS", "DOI": "INIT"}
+_RULE_AFTER: dict[str, frozenset[str] | None] = {
+    "TEXT?": None,
+    "TEXT": frozenset({"PARTICLE"}),
+    "INIT": _WORD_KEYWORDS,
+    "DOI": frozenset({"INIT"}),
+}
 
 
 def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> str:
@@ -392,10 +400,10 @@ def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> s
         if types and types[-1] == "PARTICLE" and _GLUED.fullmatch(value):
             return "GLUED"
     elif kind == "INIT":
-        if types and types[-1] == "EDS" and values[-1].rstrip(".") == "Ed" and (
-            len(types) == 1 or types[-2] in _NAME_SEPARATORS
-        ):
-            types[-1] = "TEXT"  # "Ed" / "L": the surname Ed, not "editor"
+        if types and types[-1] in _WORD_KEYWORDS and _after_name_start(types):
+            word = values[-1].rstrip(".")
+            if word.isalpha() and word[0].isupper():
+                types[-1] = "TEXT"  # "Ed" / "L", "In" / "S": the surnames Ed and In, not labels
     elif kind == "DOI" and types and types[-1] == "INIT" and values[-1] == "DOI":
         types[-1] = "DOIKW"  # "DOI" is a label only when a DOI follows; else initials
     return kind
@@ -416,7 +424,8 @@ def tokens(lines: Iterable[Line]) -> Tokens:
       a reference, not a surname), ``URL`` (a URL label follows a period);
     * a line "DOI" is a label when a DOI follows it, else initials;
     * a name line with initials glued on ("Mirabet V") where a name starts
-      is ``GLUED``; "Ed" followed by initials is the surname Ed;
+      is ``GLUED``; a keyword word where a name starts, followed by initials,
+      is a surname ("Ed" / "L", "In" / "S");
     * text that cannot be a surname is a ``PHRASE`` (decided in :func:`classify`).
 
     Args:
@@ -455,8 +464,8 @@ def tokens(lines: Iterable[Line]) -> Tokens:
                     bracketed_noise = False
                     if kind == "RPAR":
                         continue
-                after = _RULE_AFTER.get(kind, "")
-                if after is None or (types and types[-1] == after):
+                after = _RULE_AFTER.get(kind, frozenset())
+                if after is None or (types and types[-1] in after):
                     kind = _in_context(kind, value, types, values)
             types.append(kind)
             values.append(value)
