@@ -401,3 +401,24 @@ def test_combined_csl_json_ids_are_unique(tmp_path: Path) -> None:
     ids = [item["id"] for item in json.loads(out.read_text(encoding="utf-8"))]
     assert len(ids) == 6 and len(set(ids)) == 6
     assert ids[:3] == ["ref1", "ref2", "ref3"] and ids[3] == "2-ref1"
+
+
+def test_warnings_are_listed_only_for_a_report_and_counted_always(tmp_path: Path) -> None:
+    # Without --report the warning list of an input is not kept (a million-reference file
+    # must not hold one dict per warning); the counts and the status stay the same.
+    page = tmp_path / "in" / "page.txt"
+    page.parent.mkdir()
+    # reference 1 is clean; reference 2 has a line no field takes (an unplaced warning)
+    page.write_text(SEED.split("\n2.\n")[0] + "\n2.\nOkafor\nN\n.\nA title of the work here\n.\nJ Test\n."
+                    "\n2020\n;\n1\n:\n1\n-\n5\n.\nPress release 44\n", encoding="utf-8")
+    runs = {}
+    for report in (None, tmp_path / "report.jsonl"):
+        results: list[FileResult] = []
+        summary = convert_paths([page], BatchOptions(out_dir=tmp_path / f"out{report is None}", report=report, jobs=1),
+                                on_result=results.append)
+        runs[report is None] = (summary.warnings, [r.status for r in results], results[0].warnings)
+    (count, statuses, listed), (count_r, statuses_r, listed_r) = runs[True], runs[False]
+    assert count == count_r == len(listed_r) >= 1 and statuses == statuses_r == ["warning"]
+    assert listed == [] and {w["code"] for w in listed_r} >= {"unplaced"}
+    [line] = (tmp_path / "report.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["warnings"] == listed_r

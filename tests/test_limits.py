@@ -25,12 +25,16 @@ from pathlib import Path
 import pytest
 
 from refparse import parse
+from refparse.card_fields import parse_entities, strip_marker
+from refparse.cli import parse_size
 from refparse.enrich.fields import compare_title, first_page, fold
 from refparse.enrich.ratelimit import parse_rate_headers
 from refparse.export import export
 from refparse.grammar import MAX_REPAIR_TOKENS
 from refparse.lexer import _SHAPE, _TEXT_NODE
 from refparse.models import Citation, Person, PubDate
+from refparse.names import split_name_list
+from refparse.normalize import pmid, split_range
 
 GROWTH, ALLOWED = 8, 40
 
@@ -66,6 +70,12 @@ def grows_linearly(make: Callable[[int], Callable[[], object]], n: int) -> None:
     assert large <= ALLOWED * max(small, 0.001), (small, large)
 
 
+def refused(fn: Callable[[str], object], text: str) -> None:
+    """Call a parser that must refuse ``text`` (the time is what is measured)."""
+    with pytest.raises(Exception):  # noqa: B017 - any refusal; the growth is the point
+        fn(text)
+
+
 # ------------------------------------------------------------------ patterns that were super-linear
 PATTERNS = [
     # lexer: "\d+[A-Za-z]?\d*" split a run of digits every way (a page range of 100,000 digits: minutes)
@@ -81,6 +91,14 @@ PATTERNS = [
     pytest.param(lambda n: lambda: parse_rate_headers({"X-Rate-Limit-Limit": "50",
                                                        "X-Rate-Limit-Interval": "1" + " " * n + "x"}),
                  4_000, id="rate-limit-header"),
+    # found by benchmarks/limits/regex_audit.py after the merge: runs of spaces read every way
+    pytest.param(lambda n: lambda: split_range(" " * n + "1"), 4_000, id="page-range-spaces"),
+    pytest.param(lambda n: lambda: pmid("1" + " " * n + "x"), 4_000, id="pmid-spaces"),
+    pytest.param(lambda n: lambda: refused(parse_size, "1" + " " * n + "x"), 4_000, id="size-spaces"),
+    pytest.param(lambda n: lambda: split_name_list("A" + " " * n + "-"), 4_000, id="name-list-spaces"),
+    pytest.param(lambda n: lambda: strip_marker("# A" + " " * n + "!", "title"), 4_000, id="heading-spaces"),
+    pytest.param(lambda n: lambda: parse_entities("A" + " " * n + ")"), 4_000, id="card-entity-spaces"),
+    pytest.param(lambda n: lambda: parse_entities("x (A" + " " * n + "-)"), 4_000, id="card-worded-id-spaces"),
 ]
 
 

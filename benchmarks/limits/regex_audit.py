@@ -185,9 +185,9 @@ def collect() -> list[Found]:
                 add(f"{info.name}.{name}", p, _uses(name, sources) if direct else set())
     from refparse.split import _noise_phrases
 
-    for section, (_, patterns) in _noise_phrases().items():
-        for p in patterns:
-            add(f"grammars/noise.txt [{section}]", p, {"fullmatch"})  # split._matches
+    for section, (_, pattern) in _noise_phrases().items():
+        if pattern is not None:  # the section's "re:" lines, joined into one alternation
+            add(f"grammars/noise.txt [{section}]", pattern, {"fullmatch"})  # split._matches
     for path in sources:
         for line, method, p in _inline_patterns(path):
             add(f"{path.relative_to(ROOT)}:{line}", p, {method} if method else set())
@@ -196,7 +196,7 @@ def collect() -> list[Found]:
 
     etal = getattr(text_export, "_ETAL", r"et\s+al")
     add("refparse.export.text (et al. remover, built per style)",
-        re.compile(rf"\s*[,;]?\s*(?:&amp;|&|\b{re.escape('and')}\b)?\s*{etal}\.?"), {"search"})
+        re.compile(rf"(?<!\s)\s*(?:[,;]\s*)?(?:(?:&amp;|&|\b{re.escape('and')}\b)\s*)?{etal}\.?"), {"search"})
     add("refparse.export.text (label spacer, built per entry)", re.compile(r"^(\[12\]|12\.)(?=\S)"), {"search"})
     return list(found.values())
 

@@ -49,7 +49,7 @@ def strip_marker(text: str, kind: str) -> str:
     """
     if kind in ("title", "heading"):
         text = re.sub(r"^#+\s*", "", text)
-        text = re.sub(r"\s+#+\s*$", "", text)
+        text = re.sub(r"(?<!\s)\s+#+\s*$", "", text)  # (?<!\s): linear on long runs of spaces
     elif kind == "authors":
         text = re.sub(r"^(?:\*\*)?authors?:?(?:\*\*)?:?\s*", "", text, flags=re.I)
     elif kind == "bullet":
@@ -155,11 +155,14 @@ class Entity(NamedTuple):
 _CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.:-]+")
 #: Bracketed identifiers the cards print in words, and their CURIE prefixes.
 _WORDED_IDS = {"ncbi gene": "NCBIGene", "taxon": "NCBITaxon", "ncbi taxon": "NCBITaxon"}
-_WORDED = re.compile(r"(?P<prefix>[A-Za-z][A-Za-z ]*?)\s+(?P<local>\d+)")
+_WORDED = re.compile(r"(?P<prefix>[A-Za-z]+(?: [A-Za-z]+)*)\s+(?P<local>\d+)")  # words: one way to split
 _ENTITY = re.compile(
     r"(?P<name>.+?)(?:\s*\((?P<paren>[^()]*)\))?(?:\s*\[(?P<bracket>[^\[\]]*)\])?(?:\s*\{(?P<aka>[^{}]*)\})?"
 )
 _OPEN, _CLOSE = "([{", ")]}"
+#: Longest list item read as a named entity; a longer one is kept whole as text. Why:
+#: the entity pattern's lazy name takes time quadratic in the item's length.
+MAX_ENTITY = 1_000
 
 
 def _identifier(text: str | None) -> str | None:
@@ -203,8 +206,8 @@ def parse_entities(text: str) -> list[Entity]:
     """
     out = []
     for item in split_top_level(text):
-        m = _ENTITY.fullmatch(item)
-        if not m:  # unbalanced brackets: keep the text whole
+        m = _ENTITY.fullmatch(item) if len(item) <= MAX_ENTITY else None
+        if not m:  # unbalanced brackets, or too long to be a name: keep the text whole
             out.append(Entity(item))
             continue
         paren, bracket = m.group("paren"), m.group("bracket")

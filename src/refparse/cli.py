@@ -47,7 +47,7 @@ their raw text and reported); 1 some input failed, or with --strict some
 reference was not fully parsed; 2 usage error; 130 interrupted (finished
 outputs are kept)."""
 
-_SIZE = re.compile(r"(?i)\s*(\d{1,15}(?:\.\d{1,6})?)\s*(?:([kmg])(?:i?b)?|b)?\s*")
+_SIZE = re.compile(r"(?i)\s*(\d{1,15}(?:\.\d{1,6})?)\s*(?:(?:([kmg])(?:i?b)?|b)\s*)?")
 
 
 def parse_size(text: str) -> int:

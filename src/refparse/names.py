@@ -54,7 +54,8 @@ _ORGANIZATION = re.compile(
 _FAMILY_INITIALS = re.compile(r"(?P<family>.*\S)\s+(?P<initials>[A-Z\u00c0-\u00de]{1,3})")
 
 #: Separators between names in a printed author list.
-_LIST_SEP = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+")
+# "(?<!\s)": no separator starts inside a run of spaces (split stays linear on long runs).
+_LIST_SEP = re.compile(r"(?<!\s)(?:\s*;\s*|\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+)")
 _ETAL = re.compile(r"(?:,\s*)?\bet\s+al\.?\s*$", re.I)
 
 

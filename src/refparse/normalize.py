@@ -17,8 +17,10 @@ from .grammar_files import particles
 # Compiled once: these run for every reference.
 _CAPS_INITIALS = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}")
 _HYPHEN = re.compile(r"(-)")
-_RANGE_DASH = re.compile(r"\s*[-\u2010-\u2014\u2212]\s*")
-_PMID = re.compile(r"\s*(?:PMID:?|PubMed:?)?\s*(\d{1,9})\s*\.?\s*")
+# Linear on long runs of spaces: no match starts inside a run ("(?<!\s)"), and no two
+# "\s*" meet around an optional part (both read the same spaces every way).
+_RANGE_DASH = re.compile(r"(?<!\s)\s*[-\u2010-\u2014\u2212]\s*")
+_PMID = re.compile(r"\s*(?:(?:PMID:?|PubMed:?)\s*)?(\d{1,9})\s*(?:\.\s*)?")
 _PMCID = re.compile(r"(?:PMC(?:ID)?:?\s*)?(?:PMC)?(\d{4,9})", re.I)
 _URL = re.compile(r"(?:https?|ftp)://\S+$")
 _NOT_ISBN = re.compile(r"[^0-9Xx]")

@@ -42,6 +42,9 @@ class Settings:
         encoding_fallback: codec tried when the bytes are not UTF-8; ``None`` refuses them.
         max_size: largest input in bytes; ``None`` for no limit.
         enrich: a callable applied to each input's citations (chunks), or ``None``.
+        keep_warnings: list every warning in the result (a report was asked
+            for); else only count them. Why: the list of one input grows
+            with its length, and a file of a million references must not.
     """
 
     writer: StreamWriter
@@ -49,6 +52,7 @@ class Settings:
     encoding_fallback: str | None = "cp1252"
     max_size: int | None = DEFAULT_MAX_SIZE
     enrich: Callable[[list[Citation]], list[Citation]] | None = None
+    keep_warnings: bool = True
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ class FileResult:
         references: references found.
         parsed: references the grammar accepted whole.
         unparsed: references kept with recovered fields only.
-        warnings: every diagnostic: ``{"reference", "line", "code", "message"}``.
+        warnings: every diagnostic: ``{"reference", "line", "code", "message"}``
+            (when the settings keep them; ``warning_count`` counts them always).
         unparsed_references: ``{"reference", "lines", "reason"}`` per unparsed one.
         seconds: wall time spent on this input.
     """
@@ -111,11 +116,13 @@ class FileResult:
     seconds: float = 0.0
     seq: int = field(default=-1, repr=False)
     part: str | None = field(default=None, repr=False)
+    warning_count: int = field(default=0, repr=False)
+    placed_all: bool = field(default=True, repr=False)
 
     def record(self) -> dict[str, Any]:
         """The report's JSON object (internal fields left out)."""
         data = asdict(self)
-        del data["seq"], data["part"]
+        del data["seq"], data["part"], data["warning_count"], data["placed_all"]
         data["seconds"] = round(self.seconds, 4)
         return data
 
@@ -181,7 +188,7 @@ def _chunks(citations: Iterable[Citation], size: int) -> Iterator[list[Citation]
         yield chunk
 
 
-def _tally(result: FileResult, c: Citation) -> None:
+def _tally(result: FileResult, c: Citation, keep_warnings: bool) -> None:
     result.references += 1
     line = c.span.start if c.span else None
     if c.status == "parsed":
@@ -190,8 +197,15 @@ def _tally(result: FileResult, c: Citation) -> None:
         result.unparsed += 1
         lines = [c.span.start, c.span.end] if c.span else None
         result.unparsed_references.append({"reference": c.number, "lines": lines, "reason": c.reason})
-    for w in c.warnings:
-        result.warnings.append({"reference": c.number, "line": w.line or line, "code": w.code, "message": w.message})
+    if not c.warnings:
+        return
+    result.warning_count += len(c.warnings)
+    if result.placed_all and any(w.code == "unplaced" for w in c.warnings):
+        result.placed_all = False
+    if keep_warnings:
+        for w in c.warnings:
+            result.warnings.append({"reference": c.number, "line": w.line or line, "code": w.code,
+                                    "message": w.message})
 
 
 def _unwritable(target: Path, e: OSError) -> RejectedInputError:
@@ -223,7 +237,7 @@ def _write(task: Task, result: FileResult, citations: Iterable[Citation], should
         for index, c in enumerate(citations):
             if index % _CHECK_EVERY == 0 and should_stop():
                 raise KeyboardInterrupt
-            _tally(result, c)
+            _tally(result, c, task.settings.keep_warnings)
             if writer.whole:
                 kept.append(c)
                 continue
@@ -252,6 +266,7 @@ def _convert(task: Task, result: FileResult, should_stop: Callable[[], bool]) ->
     check_file(path, settings.max_size)
     result.encoding, fell_back = sniff_encoding(path, settings.encoding_fallback)
     if fell_back:
+        result.warning_count += 1
         result.warnings.append({
             "reference": None, "line": None, "code": "encoding",
             "message": f"not valid UTF-8; decoded as {settings.encoding_fallback}",
@@ -272,7 +287,7 @@ def _convert(task: Task, result: FileResult, should_stop: Callable[[], bool]) ->
     result.output = task.output
     result.part = task.part
     # Text kept in a note because no field took it is not a full parse either.
-    if result.unparsed or any(w["code"] in ("encoding", "unplaced") for w in result.warnings):
+    if result.unparsed or fell_back or not result.placed_all:
         result.status = "warning"
 
 

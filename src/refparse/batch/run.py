@@ -99,7 +99,7 @@ class BatchSummary:
         if r.status in ("ok", "warning", "failed"):  # not what a stopped conversion had read
             self.references += r.references
             self.unparsed += r.unparsed
-            self.warnings += len(r.warnings)
+            self.warnings += r.warning_count
         if r.status in ("ok", "warning"):
             self.converted += 1
         self.with_warnings += r.status == "warning"
@@ -357,7 +357,7 @@ def convert_paths(
     writer = make_writer(options.to, **options.export_options)
     _check(options, names)
     settings = Settings(writer, options.from_format, options.encoding_fallback or None,
-                        options.max_size or None, options.enrich)
+                        options.max_size or None, options.enrich, keep_warnings=options.report is not None)
     summary = BatchSummary(strict=options.strict)
     exclude = [p for p in (options.out_dir, options.output) if p is not None]
     sources = iter_sources(names, options.globs, exclude)
