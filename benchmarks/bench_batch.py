@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -35,23 +34,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-_LABEL = re.compile(r"^\[?(\d+)[.\]]$")
+from fixture_pages import PAGES, cut  # the script's own folder is on sys.path
 
 
 def pages() -> list[tuple[str, int]]:
     """The fixture pages (text, number of references)."""
-    out = []
-    for path in [FIXTURES / "seed000.txt", *sorted((FIXTURES / "dev").glob("*.txt"))]:
-        text = path.read_text(encoding="utf-8")
-        refs = 0
-        for line in text.splitlines():
-            m = _LABEL.match(line.strip())
-            if m and int(m.group(1)) == refs + 1:
-                refs += 1
-        out.append((text, refs))
-    return out
+    texts = [path.read_text(encoding="utf-8") for path in PAGES]
+    return [(text, len(cut(text))) for text in texts]
 
 
 def make_corpus(folder: Path, files: int) -> int:
@@ -69,15 +58,7 @@ def make_corpus(folder: Path, files: int) -> int:
 
 def make_long_page(path: Path, references: int) -> None:
     """One page of ``references`` seed references, numbered 1..N (a single streamed list)."""
-    blocks: list[list[str]] = []
-    number = 0
-    for line in (FIXTURES / "seed000.txt").read_text(encoding="utf-8").splitlines():
-        m = _LABEL.match(line.strip())
-        if m and int(m.group(1)) == number + 1:
-            number += 1
-            blocks.append([])
-        elif number and number < 68:
-            blocks[-1].append(line)
+    blocks = cut(PAGES[0].read_text(encoding="utf-8"))[:-1]  # the last one carries the page's footer
     with path.open("w", encoding="utf-8") as f:
         for n in range(references):
             f.write(f"{n + 1}.\n" + "\n".join(blocks[n % len(blocks)]) + "\n")

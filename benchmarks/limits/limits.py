@@ -29,7 +29,6 @@ convert such a file. The inputs are written to a scratch folder (``--keep DIR`` 
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
@@ -40,8 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "fixtures"
-_LABEL = re.compile(r"^\[?(\d+)[.\]]$")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from fixture_pages import PAGES, cut  # noqa: E402  (a sibling folder's module)
 
 _CHILD = """
 import resource, subprocess, sys
@@ -52,21 +52,11 @@ print(ru.ru_maxrss, code, ru.ru_utime + ru.ru_stime)
 
 
 def references() -> list[list[str]]:
-    """Reference bodies (label excluded) from the fixture pages, read by their labels."""
+    """Reference bodies from the fixture pages; each page's last one without its footer."""
     refs: list[list[str]] = []
-    for path in [FIXTURES / "seed000.txt", *sorted((FIXTURES / "dev").glob("*.txt"))]:
-        current: list[str] | None = None
-        expected = 1
-        for line in path.read_text(encoding="utf-8").splitlines():
-            m = _LABEL.match(line.strip())
-            if m and int(m.group(1)) == expected:
-                if current:
-                    refs.append(current)
-                current, expected = [], expected + 1
-            elif current is not None and line.strip():
-                current.append(line.strip())
-        if current:
-            refs.append(current[:40])
+    for path in PAGES:
+        *body, last = cut(path.read_text(encoding="utf-8"))
+        refs += [*body, last[:40]]
     return refs
 
 

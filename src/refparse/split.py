@@ -104,8 +104,10 @@ def is_noise(text: str) -> bool:
 
 
 def _label(text: str) -> int | None:
-    if not _may_be_label(text):  # most lines: no regex needed
-        return None
+    return _label_number(text) if _may_be_label(text) else None  # most lines: no regex needed
+
+
+def _label_number(text: str) -> int | None:
     m = _LABEL.fullmatch(text)
     return int(m.group(1)) if m else None
 
@@ -213,12 +215,10 @@ class DocumentStream:
             if line is None:
                 break
             seen.append(line)
-            text = line.text
-            if _may_be_label(text):
-                n = _label(text)
-                if n == 2 or n == number + 1:
-                    found = n == 2
-                    break
+            n = _label(line.text)
+            if n == 2 or n == number + 1:
+                found = n == 2
+                break
         self._ahead.extend(reversed(seen))
         return found
 
@@ -255,10 +255,10 @@ class DocumentStream:
         list_number, noise = 1, []
         while (current := self._next()) is not None:
             text = current[1]
-            # _may_be_label inlined: this test runs for every line of the list
+            # _label with _may_be_label inlined: this test runs for every line of the list
             n = None
             if len(text) <= 8 and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal()):
-                n = _label(text)
+                n = _label_number(text)
             if n == number + 1:
                 yield Block(number, label_line, tuple(body), list_number)
                 number, label_line = number + 1, current.number
