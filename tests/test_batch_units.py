@@ -99,6 +99,28 @@ def test_inputs_are_found_lazily_in_a_stable_order(tmp_path: Path) -> None:
     assert only_sub == ["sub/z.txt"]
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_an_excluded_file_is_left_out_under_any_name(tmp_path: Path) -> None:
+    """The combined output (-o) is never read back as an input, even through a link to it."""
+    from refparse.batch.inputs import input_matcher
+
+    output = tmp_path / "out" / "all.txt"
+    output.parent.mkdir()
+    output.write_text("x", encoding="utf-8")
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "page.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "in" / "link.txt").symlink_to(output)  # the output under another name
+    (tmp_path / "in" / "sub" / "away.txt").symlink_to(tmp_path / "elsewhere.txt")
+    found = [str(s.relative) for s in iter_sources([str(tmp_path / "in")], exclude=[output])]
+    assert found == ["sub/away.txt", "sub/page.txt"]
+    is_input = input_matcher([str(tmp_path / "in")])
+    assert is_input(tmp_path / "in" / "sub" / "page.txt")
+    assert is_input(tmp_path / "in" / "sub" / ".." / "sub" / "page.txt")
+    assert not is_input(tmp_path / "in" / "sub" / "page.json")  # not a pattern the run reads
+    assert not is_input(tmp_path / "in" / "link.txt")  # it is the output, outside the input folder
+    assert not is_input(tmp_path / "in" / "sub" / "new.txt")  # does not exist
+
+
 # --- writers ---------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ raw text and a reason, never an exception.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -178,6 +179,19 @@ VALID = [
         {"year": 2014, "volume": "1838", "pages": ("546", "556")},
         id="year-shaped-volume-after-year",
     ),
+    pytest.param(
+        "Cadwell | K | , | Patel | KK | , et al: | Virus-plus-susceptibility gene interaction | . | Cell | 2010 | , "
+        "| 141 | : | 1135 | - | 1145 | .",
+        {"authors": ["Cadwell K", "Patel KK"], "et_al": True, "title": "Virus-plus-susceptibility gene interaction",
+         "year": 2010, "volume": "141"},
+        id="et-al-colon-bmc",
+    ),
+    pytest.param(
+        "Bolinger | , | P. | , et al.: | Amphipathic motifs in BAR domains | . | Cell | 141 | ( | 2 | ), | 1 | - | 9 "
+        "| ( | 2010 | )",
+        {"authors": ["Bolinger P."], "et_al": True, "title": "Amphipathic motifs in BAR domains", "issue": "2"},
+        id="et-al-colon-springer",
+    ),
 ]
 
 
@@ -216,6 +230,17 @@ def test_invalid_references_are_kept_with_a_reason(lines: str) -> None:
     assert c.reason
     for part in lines.split("|"):
         assert part.strip() in c.raw  # nothing of the input is lost
+
+
+def test_other_publishers_link_labels_inside_a_reference_are_dropped() -> None:
+    nature = cite("Rice | , | J. | The approximation of functions | . | J Approx Theory | 12 | , | 1 | - | 9 | ( | 1964 "
+                  "| ). | Article | ADS | Google Scholar")
+    lines = ["Rice", ",", "J.", "(", "1964", ").", "The approximation of functions", ".", "J. Approx. Theory", "12",
+             ",", "1", "-", "9", ".", "PubMed Abstract", "|", "CrossRef Full Text", "|", "Google Scholar"]
+    frontiers = parse_block(Block(1, 1, tuple(Line(i + 2, t) for i, t in enumerate(lines))))  # "|" is a line here
+    for c in (nature, frontiers):
+        assert c.status == "parsed" and not c.warnings and c.note is None
+        assert (c.title, c.volume, c.year) == ("The approximation of functions", "12", 1964)
 
 
 def test_a_stray_element_is_skipped_and_reported() -> None:
@@ -272,10 +297,35 @@ def test_a_stale_or_damaged_plan_store_is_ignored(tmp_path, monkeypatch) -> None
     from refparse import plans
 
     monkeypatch.setenv("REFPARSE_CACHE_DIR", str(tmp_path))
-    (tmp_path / "plans.json").write_text('{"fingerprint": "other", "plans": [[["TEXT"], {}]]}', encoding="utf-8")
-    assert plans._read(tmp_path / "plans.json", plans.fingerprint()) == []
+    (tmp_path / "plans.json").write_text('{"fingerprint": "other", "plans": [["TEXT", "{}"]]}', encoding="utf-8")
+    assert plans._read(tmp_path / "plans.json", plans.fingerprint()) == {}
     (tmp_path / "plans.json").write_text("{not json", encoding="utf-8")
-    assert plans._read(tmp_path / "plans.json", plans.fingerprint()) == []
+    assert plans._read(tmp_path / "plans.json", plans.fingerprint()) == {}
+
+
+def test_a_stored_plan_is_read_when_its_shape_is_first_met(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from refparse import lexer, plans
+    from refparse.read import iter_lines
+    from refparse.split import DocumentStream
+
+    block = next(iter(DocumentStream(iter_lines("1.\nGupta\nS\n.\nA title of a study\n.\nBlood\n.\n2020\n"))))
+    tokens = lexer.tokens(block.lines)
+    made = plans._make_plan(tokens)
+    monkeypatch.setenv("REFPARSE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(plans, "_PLANS", {})
+    monkeypatch.setattr(plans, "_STORED", {})
+    monkeypatch.setattr(plans, "_state", {"loaded": False, "new": 0})
+    row = plans._row(made)
+    other = ("TEXT", "INIT", "DOT")
+    payload = {"fingerprint": plans.fingerprint(), "plans": [[" ".join(tokens.types), row], [" ".join(other), "{"]]}
+    (tmp_path / "plans.json").write_text(json.dumps(payload), encoding="utf-8")
+    plans.load()
+    assert set(plans._STORED) == {tokens.types, other}  # read as text: no plan is decoded yet
+    assert plans.plan_for(tokens) == made  # decoded on first use, equal to the parser's
+    assert tokens.types not in plans._STORED and plans._state["new"] == 0
+    damaged = lexer.Tokens(other, ["Gupta", "S", "."], [1, 2, 3])
+    assert plans.plan_for(damaged) == plans._make_plan(damaged)  # a damaged row: the parser makes the plan
+    assert plans._state["new"] == 1
 
 
 def test_a_shared_plan_reports_each_references_own_line() -> None:

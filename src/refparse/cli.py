@@ -20,6 +20,7 @@ No traceback reaches the user: a bug is one line asking for a report
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import sys
@@ -186,6 +187,11 @@ def convert(args: argparse.Namespace) -> int:
     from .batch.console import Console
     from .batch.inputs import DEFAULT_GLOBS, count_sources
 
+    # Everything loaded so far (the pipeline's modules, pydantic's schemas) lives until the
+    # command ends: frozen, the garbage collector no longer walks it on each full pass,
+    # which cost a one-process conversion a tenth of its time. The command's own process
+    # only; the library never changes the collector.
+    gc.freeze()
     fallback = None if args.encoding_fallback.lower() == "none" else args.encoding_fallback
     enricher = _enricher(args)
     options = BatchOptions(

@@ -346,11 +346,12 @@ class Tok:
         return f"Tok({self.type}, {self.value!r}, line={self.line})"
 
 
-_MIXED_INITIALS = re.compile(rf"[{_UP}][a-z]")
 _NAME_SEPARATORS = frozenset({"COMMA", "SEMI", "AND"})
-# Capitals that, alone on a line, the lexer reads as something else: a suffix (II), link
-# furniture (CAS, ISI), a keyword (URL). Right after a surname that starts a name they are initials.
-_CAPITALS = re.compile(rf"[{_UP}]{{1,3}}")
+# Initials right after a surname that starts a name, whatever else the line could be: two
+# letters in mixed case ("Aa", not a second surname), or up to three capitals that alone on
+# a line the lexer reads as something else: a suffix (II), link furniture (CAS, ISI), a
+# keyword (URL). One pattern for both: it is tried after every surname.
+_INITIALS_AFTER_NAME = re.compile(rf"[{_UP}](?:[a-z]|[{_UP}]{{0,2}})")
 
 
 def _after_name_start(types: list[str]) -> bool:
@@ -388,6 +389,9 @@ _RULE_AFTER: dict[str, frozenset[str] | None] = {
     "INIT": _WORD_KEYWORDS,
     "DOI": frozenset({"INIT"}),
 }
+
+
+_NO_RULE: frozenset[str] = frozenset()
 
 
 def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> str:
@@ -442,7 +446,7 @@ def tokens(lines: Iterable[Line]) -> Tokens:
         if (
             types
             and types[-1] == "TEXT"
-            and (_MIXED_INITIALS.fullmatch(text) or _CAPITALS.fullmatch(text))
+            and _INITIALS_AFTER_NAME.fullmatch(text)
             and _after_name_start(types)
         ):
             types.append("INIT")
@@ -464,7 +468,7 @@ def tokens(lines: Iterable[Line]) -> Tokens:
                     bracketed_noise = False
                     if kind == "RPAR":
                         continue
-                after = _RULE_AFTER.get(kind, frozenset())
+                after = _RULE_AFTER.get(kind, _NO_RULE)
                 if after is None or (types and types[-1] in after):
                     kind = _in_context(kind, value, types, values)
             types.append(kind)

@@ -110,7 +110,7 @@ def initials(given: str | None) -> str | None:
         return None
     g = given.strip()
     if _CAPS_INITIALS.fullmatch(g) and g.isupper():
-        return "".join(f"{c}." for c in g)
+        return ".".join(g) + "."
     out = []
     for part in g.split():
         pieces = [p for p in _HYPHEN.split(part) if p]

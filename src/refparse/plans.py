@@ -40,6 +40,12 @@ MAX_STORED = 4_000
 MAX_STORED_SHAPE = 1_000
 
 _PLANS: dict[tuple[str, ...], Plan] = {}
+#: Plans read from the store and not yet needed, each still as its JSON text:
+#: a plan is decoded the first time its shape is met. The store is a list of
+#: (shape, text) string pairs, so reading it makes two strings per plan —
+#: a few milliseconds — instead of the thousands of small lists and dicts of
+#: every plan, most of which a run never needs.
+_STORED: dict[tuple[str, ...], str] = {}
 _state = {"loaded": False, "new": 0}
 
 
@@ -57,14 +63,17 @@ def plan_for(tokens: Tokens) -> Plan:
     shape = tokens.types
     plan = _PLANS.get(shape)
     if plan is None:
-        plan = _make_plan(tokens)
+        row = _STORED.pop(shape, None)
+        plan = _from_row(row) if row is not None else None
+        if plan is None:
+            plan = _make_plan(tokens)
+            if not _state["new"]:
+                atexit.register(_save)
+            _state["new"] += 1
         if len(_PLANS) >= MAX_PLANS:
             for key in list(_PLANS)[: MAX_PLANS // 2]:
                 del _PLANS[key]
         _PLANS[shape] = plan
-        if not _state["new"]:
-            atexit.register(_save)
-        _state["new"] += 1
     return plan
 
 
@@ -147,35 +156,61 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def _read(path: Path, stamp: str) -> list[tuple[tuple[str, ...], Plan]]:
+def _read(path: Path, stamp: str) -> dict[tuple[str, ...], str]:
+    """The stored plans' texts by shape; none when the file is missing, foreign, stale or damaged."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("fingerprint") != stamp:
-            return []
-        return [
-            (
-                tuple(shape),
-                Plan(
-                    steps=_tuples(p["steps"]),
-                    rejections=tuple(Rejection(at, tuple(exp)) for at, exp in p["rejections"]),
-                    failed=p["failed"],
-                    reason=p["reason"],
-                    failed_at=Rejection(p["failed_at"][0], tuple(p["failed_at"][1])) if p.get("failed_at") else None,
-                    unplaced=tuple(p.get("unplaced", ())),
-                ),
-            )
-            for shape, p in data["plans"]
-        ]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []  # a missing, foreign or damaged file is simply no plans
+            return {}
+        return {tuple(shape.split()): row for shape, row in data["plans"] if isinstance(row, str)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # a missing, foreign or damaged file is simply no plans
+
+
+def _from_row(text: str) -> Plan | None:
+    """A plan from its stored text; ``None`` for a damaged one (the parser then makes the plan)."""
+    try:
+        row = json.loads(text)
+        return Plan(
+            steps=_tuples(row["steps"]),
+            rejections=tuple(Rejection(at, tuple(exp)) for at, exp in row["rejections"]),
+            failed=row["failed"],
+            reason=row["reason"],
+            failed_at=Rejection(row["failed_at"][0], tuple(row["failed_at"][1])) if row.get("failed_at") else None,
+            unplaced=tuple(row.get("unplaced", ())),
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def _row(plan: Plan) -> str:
+    """A plan's stored text (see :data:`_STORED`)."""
+    fields = {
+        "steps": plan.steps,
+        "rejections": plan.rejections,
+        "failed": plan.failed,
+        "reason": plan.reason,
+        "failed_at": plan.failed_at,
+        "unplaced": plan.unplaced,
+    }
+    return json.dumps(fields, separators=(",", ":"))
+
+
+def load() -> None:
+    """Read the plan store now (it is read on first use otherwise).
+
+    The batch converter calls this before it forks its workers, so that
+    they share one reading instead of each making its own.
+    """
+    if not _state["loaded"]:
+        _load()
 
 
 def _load() -> None:
     _state["loaded"] = True
     path = _store()
     if path is not None and path.exists():
-        for shape, plan in _read(path, fingerprint()):
-            _PLANS.setdefault(shape, plan)
+        _STORED.update(_read(path, fingerprint()))
 
 
 def _save() -> None:
@@ -185,26 +220,11 @@ def _save() -> None:
         return
     try:
         stamp = fingerprint()
-        merged = dict(_read(path, stamp)) if path.exists() else {}
-        merged.update(_PLANS)
-        rows = [(shape, p) for shape, p in merged.items() if len(shape) <= MAX_STORED_SHAPE][-MAX_STORED:]
-        payload = {
-            "fingerprint": stamp,
-            "plans": [
-                [
-                    list(shape),
-                    {
-                        "steps": p.steps,
-                        "rejections": p.rejections,
-                        "failed": p.failed,
-                        "reason": p.reason,
-                        "failed_at": p.failed_at,
-                        "unplaced": p.unplaced,
-                    },
-                ]
-                for shape, p in rows
-            ],
-        }
+        merged = _read(path, stamp) if path.exists() else {}
+        merged.update(_STORED)  # read at start and not needed since: still worth keeping
+        merged.update((shape, _row(p)) for shape, p in _PLANS.items())
+        rows = [(shape, row) for shape, row in merged.items() if len(shape) <= MAX_STORED_SHAPE][-MAX_STORED:]
+        payload = {"fingerprint": stamp, "plans": [[" ".join(shape), row] for shape, row in rows]}
         fd, tmp = tempfile.mkstemp(prefix=".plans.", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

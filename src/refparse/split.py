@@ -253,7 +253,8 @@ class DocumentStream:
         body: list[Line] = []
         self._ahead.extend(reversed(window[last + 1 :]))  # read again below, where a restart is seen
         list_number, noise = 1, []
-        while (current := self._next()) is not None:
+        ahead, lines = self._ahead, self._lines  # self._next() inlined: this loop runs for every line
+        while (current := ahead.pop() if ahead else next(lines, None)) is not None:
             text = current[1]
             # _label with _may_be_label inlined: this test runs for every line of the list
             n = None

@@ -51,6 +51,7 @@ def _matches(relative: PurePath, globs: Sequence[str]) -> bool:
 
 def _walk(top: Path, label: str, globs: Sequence[str], exclude: frozenset[Path]) -> Iterator[Source]:
     errors: list[OSError] = []
+    resolved: dict[Path, Path] = {}
     for folder, dirnames, filenames in os.walk(top, onerror=errors.append):
         here = Path(folder)
         for e in errors:
@@ -64,7 +65,7 @@ def _walk(top: Path, label: str, globs: Sequence[str], exclude: frozenset[Path])
                 continue
             path = here / name
             relative = path.relative_to(top)
-            if _matches(relative, globs) and not (exclude and _resolved(path) in exclude):
+            if _matches(relative, globs) and not (exclude and _resolved_file(path, resolved) in exclude):
                 yield Source(os.path.join(label, relative), path, relative)
     for e in errors:
         yield _folder_error(e, top, label)
@@ -85,6 +86,22 @@ def _resolved(path: Path) -> Path:
         return path.resolve()
     except OSError:  # pragma: no cover - a loop of symbolic links
         return path
+
+
+def _resolved_file(path: Path, folders: dict[Path, Path]) -> Path:
+    """:func:`_resolved` for a file, its folder resolved once per folder.
+
+    Why: the parent process resolves every input and every output against
+    the run's folders; resolving each path from the root costs a system call
+    per component, on the one core the workers need. A file that is itself a
+    symbolic link (or a name such as ``..``) is resolved in full.
+    """
+    if path.name in ("", ".", "..") or os.path.islink(path):
+        return _resolved(path)
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = _resolved(path.parent)
+    return folder / path.name
 
 
 def iter_sources(
@@ -136,6 +153,7 @@ def input_matcher(
     """
     files: set[Path] = set()
     folders: list[Path] = []
+    resolved_folders: dict[Path, Path] = {}
     for raw in paths:
         name = os.fspath(raw)
         if name == STDIN:
@@ -147,7 +165,7 @@ def input_matcher(
             files.add(_resolved(path))
 
     def is_input(candidate: Path) -> bool:
-        resolved = _resolved(candidate)
+        resolved = _resolved_file(candidate, resolved_folders)
         if resolved in files:
             return True
         for folder in folders:

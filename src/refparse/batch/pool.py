@@ -20,6 +20,7 @@ that runs for hours needs all three, so this pool is small and explicit:
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -160,7 +161,14 @@ class OrderedPool:
             daemon=True,
             name="refparse-worker",
         )
-        process.start()
+        # A forked worker inherits what this process has loaded (modules, tables, the plan
+        # store) for its whole life: frozen, the worker's garbage collector never walks it
+        # and its memory pages stay shared. This process unfreezes at once.
+        gc.freeze()
+        try:
+            process.start()
+        finally:
+            gc.unfreeze()
         child_conn.close()
         worker = _Worker(process, parent_conn)
         self.workers.append(worker)

@@ -397,9 +397,9 @@ def convert_paths(
         if jobs > 1 and len(head) > 1 and options.enrich is None:
             context = default_context()
             if context.get_start_method() == "fork":
-                from ..grammar import reference_parser
+                from .. import plans
 
-                reference_parser()  # load the tables once; forked workers inherit them
+                plans.load()  # read the plan store once; forked workers inherit it
             pool = OrderedPool(convert_file, jobs, on_crash=_crashed, context=context)
             stack.callback(pool.close)
             should_stop = pool.flag.is_set
