@@ -19,6 +19,7 @@ from refparse.lexer import (
     _WRAP_TRAIL,
     _compound,
     _in_context,
+    _may_be_keyword,
     classify,
     tokens,
 )
@@ -142,6 +143,28 @@ def test_no_keyword_or_link_label_is_all_digits(line: str) -> None:
     # _classify gives a line of digits its number shape without these checks
     assert _KEYWORD_LINE.fullmatch(line) is None
     assert not is_link_noise(line)
+
+
+@pytest.mark.parametrize(("kind", "pattern"), _KEYWORDS, ids=[kind for kind, _ in _KEYWORDS])
+def test_every_keyword_starts_as_the_quick_test_expects(kind: str, pattern: str) -> None:
+    # _keyword skips its alternation for a line _may_be_keyword rules out: none may be a keyword
+    @settings(max_examples=300, database=None)
+    @given(st.from_regex(pattern, fullmatch=True))
+    def check(word: str) -> None:
+        assert _may_be_keyword(word), word
+        for lead in ("", ", ", ". ("):
+            line = lead + word
+            if _KEYWORD_LINE.fullmatch(line):
+                assert _may_be_keyword(line), line
+
+    check()
+
+
+@pytest.mark.parametrize(("line", "may"), [("Okafor", False), ("A map of genes", False), ("Élan", False),
+                                           ("Martin", True), ("p.", True), ("n.d.", True), (", et al", True),
+                                           ("2nd ed.", True), ("[Epub", True)])
+def test_the_quick_keyword_test(line: str, may: bool) -> None:
+    assert _may_be_keyword(line) is may
 
 
 @settings(max_examples=300)

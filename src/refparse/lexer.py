@@ -200,7 +200,34 @@ def _punct(chars: str) -> list[tuple[str, str]]:
     return [(_PUNCT_TYPES[c], c) for c in chars if not c.isspace()]
 
 
+#: How the keywords can start: their first letter, or first two when both are
+#: letters, case-folded ("et al" et, "n.d." n, "pp." pp, "Suppl" su). A line
+#: that starts with a mark or a digit can start any keyword line; one that
+#: starts with letters not listed here starts none, and skips the keyword
+#: alternation — the slowest test a surname or a title meets, and most of them
+#: start otherwise. tests/test_lexer.py generates text from every keyword
+#: pattern and checks that it starts as listed.
+_KEYWORD_STARTS = frozenset({
+    "ab", "ac", "an", "ap", "ar", "au", "av", "ba", "ci", "de", "di", "do", "e", "ed", "el", "ep", "et", "fa",
+    "fe", "fi", "fo", "hr", "ht", "in", "is", "ja", "ju", "la", "ma", "ms", "n", "nd", "no", "nr", "nu", "oc",
+    "on", "or", "p", "pa", "pe", "ph", "pm", "po", "pp", "pr", "pt", "pu", "re", "s", "sd", "se", "si", "sp",
+    "su", "th", "u", "ua", "un", "ur", "vi", "vo", "wi",
+})
+
+
+def _may_be_keyword(text: str) -> bool:
+    """Whether ``text`` can be a keyword line, from its first two characters (see :data:`_KEYWORD_STARTS`)."""
+    start = text[:2]
+    if not start[:1].isalpha():
+        return True
+    if not start[1:].isalpha():
+        start = start[:1]
+    return start.casefold() in _KEYWORD_STARTS
+
+
 def _keyword(text: str) -> _Kinds | None:
+    if not _may_be_keyword(text):
+        return None
     m = _KEYWORD_LINE.fullmatch(text)
     if m is None:
         return None
