@@ -11,7 +11,9 @@ matters for one-file conversions, where loading Lark and its tables is a
 fifth of the run. The file carries a fingerprint of everything a plan
 depends on (the grammar file and the modules that turn parses into plans);
 any change to those makes the stored plans invisible, never wrong. It is
-JSON, not pickle: a cache file must not be able to run code.
+JSON, not pickle: a cache file must not be able to run code; and each plan
+is kept as its own JSON text, decoded the first time its shape is met, so
+reading a store of thousands of plans costs milliseconds.
 """
 
 from __future__ import annotations
