@@ -316,16 +316,19 @@ def test_a_stored_plan_is_read_when_its_shape_is_first_met(tmp_path, monkeypatch
     monkeypatch.setattr(plans, "_STORED", {})
     monkeypatch.setattr(plans, "_state", {"loaded": False, "new": 0})
     row = plans._row(made)
-    other = ("TEXT", "INIT", "DOT")
-    payload = {"fingerprint": plans.fingerprint(), "plans": [[" ".join(tokens.types), row], [" ".join(other), "{"]]}
+    other, deep = ("TEXT", "INIT", "DOT"), ("PHRASE", "DOT")
+    payload = {"fingerprint": plans.fingerprint(),
+               "plans": [[" ".join(tokens.types), row], [" ".join(other), "{"], [" ".join(deep), "[" * 100_000]]}
     (tmp_path / "plans.json").write_text(json.dumps(payload), encoding="utf-8")
     plans.load()
-    assert set(plans._STORED) == {tokens.types, other}  # read as text: no plan is decoded yet
+    assert set(plans._STORED) == {tokens.types, other, deep}  # read as text: no plan is decoded yet
     assert plans.plan_for(tokens) == made  # decoded on first use, equal to the parser's
     assert tokens.types not in plans._STORED and plans._state["new"] == 0
     damaged = lexer.Tokens(other, ["Gupta", "S", "."], [1, 2, 3])
     assert plans.plan_for(damaged) == plans._make_plan(damaged)  # a damaged row: the parser makes the plan
     assert plans._state["new"] == 1
+    nested = lexer.Tokens(deep, ["A title", "."], [1, 2])
+    assert plans.plan_for(nested) == plans._make_plan(nested)  # nested too deep for json: the same
 
 
 def test_a_shared_plan_reports_each_references_own_line() -> None:

@@ -165,7 +165,7 @@ def _read(path: Path, stamp: str) -> dict[tuple[str, ...], str]:
         if data.get("fingerprint") != stamp:
             return {}
         return {tuple(shape.split()): row for shape, row in data["plans"] if isinstance(row, str)}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return {}  # a missing, foreign or damaged file is simply no plans
 
 
@@ -181,7 +181,7 @@ def _from_row(text: str) -> Plan | None:
             failed_at=Rejection(row["failed_at"][0], tuple(row["failed_at"][1])) if row.get("failed_at") else None,
             unplaced=tuple(row.get("unplaced", ())),
         )
-    except (KeyError, TypeError, ValueError, IndexError):
+    except (KeyError, TypeError, ValueError, IndexError, RecursionError):
         return None
 
 

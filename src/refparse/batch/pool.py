@@ -163,12 +163,15 @@ class OrderedPool:
         )
         # A forked worker inherits what this process has loaded (modules, tables, the plan
         # store) for its whole life: frozen, the worker's garbage collector never walks it
-        # and its memory pages stay shared. This process unfreezes at once.
+        # and its memory pages stay shared. This process's collector is left as it was:
+        # unfrozen at once, unless something had been frozen here before (the command line).
+        frozen_before = gc.get_freeze_count()
         gc.freeze()
         try:
             process.start()
         finally:
-            gc.unfreeze()
+            if not frozen_before:
+                gc.unfreeze()
         child_conn.close()
         worker = _Worker(process, parent_conn)
         self.workers.append(worker)
