@@ -46,6 +46,8 @@ def fields(c: Citation) -> dict[str, Any]:
         "pages": (c.pages.first, c.pages.last) if c.pages else None,
         "doi": c.doi,
         "type": c.type,
+        "publisher": c.publisher,
+        "place": c.publisher_place,
     }
 
 
@@ -191,6 +193,29 @@ VALID = [
         "| ( | 2010 | )",
         {"authors": ["Bolinger P."], "et_al": True, "title": "Amphipathic motifs in BAR domains", "issue": "2"},
         id="et-al-colon-springer",
+    ),
+    pytest.param(
+        "Kleinert | , | H. | Path integrals in quantum mechanics | ( | World Scientific Press | , | 2009 | ).",
+        {"type": "book", "title": "Path integrals in quantum mechanics", "publisher": "World Scientific Press",
+         "place": None, "year": 2009, "issue": None},
+        id="nature-book-publisher-year",
+    ),
+    pytest.param(
+        "Smith | , | J. | A book of things | ( | Cambridge Univ. Press | , | Cambridge | , | 2011 | ).",
+        {"type": "book", "publisher": "Cambridge Univ. Press", "place": "Cambridge", "year": 2011, "issue": None},
+        id="nature-book-publisher-place-year",
+    ),
+    pytest.param(
+        "Kerby | , | T. A. | ( | 1996 | ). | Cotton production | , | in | Cotton Production Manual | , eds | K. D. "
+        "| Hake | ( | Oakland | : | University of California Press | ), | 33 | – | 41 | .",
+        {"type": "chapter", "container": "Cotton Production Manual", "publisher": "University of California Press",
+         "place": "Oakland", "year": 1996, "issue": None, "pages": ("33", "41")},
+        id="frontiers-chapter-place-publisher",
+    ),
+    pytest.param(
+        "Lee | K | . | Title of a paper | . | J Test | 2001 | ; | 12 | ( | Suppl | ): | 3 | - | 9 | .",
+        {"issue": "suppl", "publisher": None},  # canonical supplement spelling (normalize.issue)
+        id="bracketed-issue-word-stays-an-issue",
     ),
 ]
 
