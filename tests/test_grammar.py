@@ -346,14 +346,36 @@ def test_a_stored_plan_is_read_when_its_shape_is_first_met(tmp_path, monkeypatch
                "plans": [[" ".join(tokens.types), row], [" ".join(other), "{"], [" ".join(deep), "[" * 100_000]]}
     (tmp_path / "plans.json").write_text(json.dumps(payload), encoding="utf-8")
     plans.load()
-    assert set(plans._STORED) == {tokens.types, other, deep}  # read as text: no plan is decoded yet
+    assert set(plans._STORED) == {" ".join(t) for t in (tokens.types, other, deep)}  # text: nothing decoded yet
     assert plans.plan_for(tokens) == made  # decoded on first use, equal to the parser's
-    assert tokens.types not in plans._STORED and plans._state["new"] == 0
+    assert " ".join(tokens.types) not in plans._STORED and plans._state["new"] == 0
     damaged = lexer.Tokens(other, ["Gupta", "S", "."], [1, 2, 3])
     assert plans.plan_for(damaged) == plans._make_plan(damaged)  # a damaged row: the parser makes the plan
     assert plans._state["new"] == 1
     nested = lexer.Tokens(deep, ["A title", "."], [1, 2])
     assert plans.plan_for(nested) == plans._make_plan(nested)  # nested too deep for json: the same
+
+
+def test_a_store_of_long_shapes_costs_about_its_size_in_memory(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tracemalloc
+
+    from refparse import plans
+
+    monkeypatch.setenv("REFPARSE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(plans, "_STORED", {})
+    monkeypatch.setattr(plans, "_state", {"loaded": False, "new": 0})
+    shapes = [" ".join(["PHRASE", "DOT"] * 499 + ["NUM", str(n)]) for n in range(200)]  # 1,000 tokens each
+    store = tmp_path / "plans.json"
+    store.write_text(json.dumps({"fingerprint": plans.fingerprint(), "plans": [[s, "{}"] for s in shapes]}),
+                     encoding="utf-8")
+    tracemalloc.start()
+    try:
+        plans.load()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(plans._STORED) == 200
+    assert held < 1.5 * store.stat().st_size  # a tuple per shape would add 8 bytes a token: 1.6 MB here
 
 
 def test_a_shared_plan_reports_each_references_own_line() -> None:

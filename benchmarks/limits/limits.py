@@ -24,11 +24,15 @@ clock, start-up included. The cases:
 
 Every case but the last runs with ``--max-size 0`` (no limit), which is what a user does to
 convert such a file. The inputs are written to a scratch folder (``--keep DIR`` keeps them).
+The cases share a cache folder of their own there (``REFPARSE_CACHE_DIR``), empty at the
+first case as after an installation, so that the figures do not depend on what the user's
+cache folder holds.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -147,8 +151,9 @@ def measure(path: Path, out: Path, case: Case) -> tuple[float, int, int, float, 
     """(seconds, max RSS KiB, exit status, CPU seconds, stderr's first line) of one conversion."""
     command = [sys.executable, "-c", _CHILD, sys.executable, "-m", "refparse.cli", "convert", str(path),
                "--to", case.to, "-o", str(out), "-q", *case.args]
+    env = {**os.environ, "REFPARSE_CACHE_DIR": str(path.parent / "cache")}
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - started
     rss, code, cpu = done.stdout.split()
     message = next(iter(done.stderr.splitlines()), "")

@@ -42,12 +42,14 @@ MAX_STORED = 4_000
 MAX_STORED_SHAPE = 1_000
 
 _PLANS: dict[tuple[str, ...], Plan] = {}
-#: Plans read from the store and not yet needed, each still as its JSON text:
-#: a plan is decoded the first time its shape is met. The store is a list of
-#: (shape, text) string pairs, so reading it makes two strings per plan —
-#: a few milliseconds — instead of the thousands of small lists and dicts of
-#: every plan, most of which a run never needs.
-_STORED: dict[tuple[str, ...], str] = {}
+#: Plans read from the store and not yet needed, each still as its JSON text,
+#: keyed by its shape's token types joined by spaces: a plan is decoded the
+#: first time its shape is met. The store is a list of (shape, text) string
+#: pairs, so reading it makes two strings per plan — a few milliseconds —
+#: instead of the thousands of small lists and dicts of every plan, most of
+#: which a run never needs; and no tuple per stored shape (a store of long
+#: shapes held that way took 40 MB).
+_STORED: dict[str, str] = {}
 _state = {"loaded": False, "new": 0}
 
 
@@ -65,7 +67,7 @@ def plan_for(tokens: Tokens) -> Plan:
     shape = tokens.types
     plan = _PLANS.get(shape)
     if plan is None:
-        row = _STORED.pop(shape, None)
+        row = _STORED.pop(" ".join(shape), None) if _STORED else None
         plan = _from_row(row) if row is not None else None
         if plan is None:
             plan = _make_plan(tokens)
@@ -158,13 +160,13 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def _read(path: Path, stamp: str) -> dict[tuple[str, ...], str]:
-    """The stored plans' texts by shape; none when the file is missing, foreign, stale or damaged."""
+def _read(path: Path, stamp: str) -> dict[str, str]:
+    """The stored plans' texts by joined shape; none when the file is missing, foreign, stale or damaged."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("fingerprint") != stamp:
             return {}
-        return {tuple(shape.split()): row for shape, row in data["plans"] if isinstance(row, str)}
+        return {shape: row for shape, row in data["plans"] if isinstance(shape, str) and isinstance(row, str)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return {}  # a missing, foreign or damaged file is simply no plans
 
@@ -224,9 +226,9 @@ def _save() -> None:
         stamp = fingerprint()
         merged = _read(path, stamp) if path.exists() else {}
         merged.update(_STORED)  # read at start and not needed since: still worth keeping
-        merged.update((shape, _row(p)) for shape, p in _PLANS.items())
-        rows = [(shape, row) for shape, row in merged.items() if len(shape) <= MAX_STORED_SHAPE][-MAX_STORED:]
-        payload = {"fingerprint": stamp, "plans": [[" ".join(shape), row] for shape, row in rows]}
+        merged.update((" ".join(shape), _row(p)) for shape, p in _PLANS.items() if len(shape) <= MAX_STORED_SHAPE)
+        rows = [[shape, row] for shape, row in merged.items() if shape.count(" ") < MAX_STORED_SHAPE]
+        payload = {"fingerprint": stamp, "plans": rows[-MAX_STORED:]}
         fd, tmp = tempfile.mkstemp(prefix=".plans.", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
