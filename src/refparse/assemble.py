@@ -154,12 +154,9 @@ def assemble(children: list[Any]) -> Plan:
         elif c.kind == "date_late":
             _date_part(s, c.value)
         elif c.kind == "place_publisher":
-            s.add("publisher_place", "text", c.value["place"])
-            s.add("publisher", "text", c.value["publisher"])
-        elif c.kind == "paren_publisher":
-            s.add("publisher", "text", c.value["publisher"])
             if c.value["place"] is not None:
                 s.add("publisher_place", "text", c.value["place"])
+            s.add("publisher", "text", c.value["publisher"])
             if c.value["year"] is not None:
                 s.add("date", "date", c.value["year"], None)
         elif c.kind in _SIMPLE:

@@ -221,18 +221,17 @@ class PartsTransformer(Transformer[Tok, Any]):
         return Part("eds_mark", None, _at(c))
 
     def place_publisher(self, c: list[Any]) -> Part:
-        place, publisher = _indices(c, "TEXT", "PHRASE", "INIT")
-        return Part("place_publisher", {"place": place, "publisher": publisher}, _at(c))
-
-    def paren_publisher(self, c: list[Any]) -> Part:
+        """"Place: Publisher", bare or in parentheses, and "(Publisher[, Place], 2009)": one kind of part."""
         names = _indices(c, "TEXT", "PHRASE", "INIT")
         place: int | None
-        if any(isinstance(t, Tok) and t.type == "COLON" for t in c):  # "(Place: Publisher)"
+        if any(isinstance(t, Tok) and t.type == "COLON" for t in c):  # "Place: Publisher"
             place, publisher = names
         else:  # "(Publisher, 2009)", "(Publisher, Place, 2009)"
             publisher, place = names[0], (names[1] if len(names) > 1 else None)
         value = {"place": place, "publisher": publisher, "year": _first(c, "YEAR")}
-        return Part("paren_publisher", value, _at(c))
+        return Part("place_publisher", value, _at(c))
+
+    paren_publisher = place_publisher
 
     def conference(self, c: list[Any]) -> Part:
         return Part("conference", c[0].index, _at(c))

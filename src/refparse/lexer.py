@@ -416,9 +416,7 @@ _RULE_AFTER: dict[str, frozenset[str] | None] = {
     "INIT": _WORD_KEYWORDS,
     "DOI": frozenset({"INIT"}),
 }
-
-
-_NO_RULE: frozenset[str] = frozenset()
+_NO_RULE: frozenset[str] = frozenset()  # the kinds no rule changes
 
 
 def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> str:

@@ -157,9 +157,10 @@ def _split_page_end(body: list[Line], search: int) -> tuple[list[Line], list[Lin
     no field took, never dropped).
     """
     end = len(body)
-    while end > max(0, len(body) - search) and not is_noise(body[end - 1].text):
+    floor = max(0, end - search)
+    while end > floor and not is_noise(body[end - 1].text):
         end -= 1
-    if end == max(0, len(body) - search):
+    if end == floor:
         return (*_trim_noise(body), [])
     start = end
     while start > 0 and is_noise(body[start - 1].text):
