@@ -1,39 +1,22 @@
-"""The ``refparse`` command: parse arguments, call the library, report errors.
+"""``refparse convert``: reference lists in, citations out, one file or thousands.
 
-No conversion logic lives here (that is :mod:`refparse.batch`): this module
-turns arguments into :class:`refparse.batch.BatchOptions`, shows progress
-through :class:`refparse.batch.console.Console`, and maps the outcome to an
-exit status:
-
-* 0 — every input converted (a reference the grammar could not fully parse
-  is still written, with its raw text, and reported on stderr);
-* 1 — some input failed (or no input was found); with ``--strict`` also
-  when a reference was not fully parsed or an input needed the fallback
-  encoding;
-* 2 — usage error (bad option or combination; nothing was converted);
-* 130 — stopped by Ctrl-C (finished outputs are kept).
-
-No traceback reaches the user: a bug is one line asking for a report
-(``REFPARSE_DEBUG=1`` shows the traceback).
+No conversion logic here (that is :mod:`refparse.batch`): this module turns
+arguments into :class:`refparse.batch.BatchOptions`, shows progress through
+:class:`refparse.batch.console.Console`, and returns the batch's exit status.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import os
-import re
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .detect import format_names
-from .errors import OptionError, RefparseError
-from .export import FORMATS
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from ..detect import format_names
+from ..errors import OptionError
+from ..export import FORMATS
+from .common import jobs, parse_size
 
 _EXAMPLES = """\
 Examples:
@@ -48,31 +31,8 @@ their raw text and reported); 1 some input failed, or with --strict some
 reference was not fully parsed; 2 usage error; 130 interrupted (finished
 outputs are kept)."""
 
-_SIZE = re.compile(r"(?i)\s*(\d{1,15}(?:\.\d{1,6})?)\s*(?:(?:([kmg])(?:i?b)?|b)\s*)?")
-
-
-def parse_size(text: str) -> int:
-    """``20M``, ``50MB``, ``512k``, ``1GiB``, ``100b`` or bytes; 0 means no limit."""
-    m = _SIZE.fullmatch(text)
-    if not m:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 20M, 512k or 0 for no limit)")
-    return int(float(m.group(1)) * 1024 ** "_kmg".index((m.group(2) or "_").lower()))
-
-
-def _jobs(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r} (0 means one per core)")
-    return n
-
-
-def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="refparse", description="Turn copied reference lists into structured citations.")
-    ap.add_argument("--version", action="version", version=f"refparse {__version__}")
-    sub = ap.add_subparsers(dest="command", required=True)
+def register(sub: Any) -> None:
+    """Add ``convert`` to the command line's subparsers."""
     conv = sub.add_parser(
         "convert",
         help="convert reference lists to CSL-JSON, BibTeX, RIS ...",
@@ -103,12 +63,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="codec for files that are not UTF-8 (default cp1252; 'none' to refuse them)")
     inp.add_argument("--max-size", type=parse_size, default=20 * 1024 * 1024, metavar="SIZE",
                      help="refuse larger inputs (default 20M; 0 for no limit)")
-    run = conv.add_argument_group("run")
-    run.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N",
+    steps = conv.add_argument_group("run")
+    steps.add_argument("-j", "--jobs", type=jobs, default=0, metavar="N",
                      help="worker processes (default 0: one per core)")
-    run.add_argument("--resume", action="store_true", help="with --out-dir: skip inputs whose output is newer")
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; only failures")
-    run.add_argument(
+    steps.add_argument("--resume", action="store_true", help="with --out-dir: skip inputs whose output is newer")
+    steps.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; only failures")
+    steps.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 also when a reference could not be fully parsed or an input needed the encoding fallback "
@@ -129,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="contact address for Crossref's polite pool (default $REFPARSE_MAILTO)")
     net.add_argument("--crossref-url", metavar="URL",
                      help="Crossref REST API root (default $REFPARSE_CROSSREF_URL or https://api.crossref.org)")
-    return ap
+    conv.set_defaults(run=run)
 
 
 def _export_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -164,8 +124,8 @@ def _enricher(args: argparse.Namespace) -> Any:
     # imported here: the enrich stage loads requests, which a plain conversion never needs
     import logging
 
-    from .enrich import Enricher, EnrichOptions, parse_expire
-    from .enrich.options import DEFAULT_EXPIRE
+    from ..enrich import Enricher, EnrichOptions, parse_expire
+    from ..enrich.options import DEFAULT_EXPIRE
 
     # A cache fault is a warning on the "refparse.enrich" logger: one line on stderr, like the others.
     logging.basicConfig(format="refparse: %(message)s", level=logging.WARNING)
@@ -181,11 +141,11 @@ def _enricher(args: argparse.Namespace) -> Any:
     return Enricher(crossref, lookup=args.enrich, check=args.verify)
 
 
-def convert(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``refparse convert``: build the options, run the batch, report."""
-    from .batch import BatchOptions, convert_paths
-    from .batch.console import Console
-    from .batch.inputs import DEFAULT_GLOBS, count_sources
+    from ..batch import BatchOptions, convert_paths
+    from ..batch.console import Console
+    from ..batch.inputs import DEFAULT_GLOBS, count_sources
 
     # Everything loaded so far (the pipeline's modules, pydantic's schemas) lives until the
     # command ends: frozen, the garbage collector no longer walks it on each full pass,
@@ -222,42 +182,3 @@ def convert(args: argparse.Namespace) -> int:
         if enricher is not None:
             enricher.close()
     return summary.exit_code
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``refparse`` console script."""
-    # Pydantic scans every installed package for plugins on its first model,
-    # which costs a one-file conversion about a tenth of its time. The command
-    # line has no use for them; a user who wants them sets the variable. Set
-    # here, not at import: importing this module must not change the process.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    args = _parser().parse_args(argv)
-    try:
-        return convert(args)
-    except OptionError as e:
-        print(f"refparse: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except RefparseError as e:
-        print(f"refparse: {e}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("refparse: interrupted; finished outputs are kept", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `refparse convert ... | head`: the reader left; not an error worth a word
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FAILED
-    except OSError as e:  # writing an output failed (a full disk, a vanished folder)
-        where = f"{e.filename}: " if e.filename else ""
-        print(f"refparse: cannot write the output: {where}{e.strerror or e}", file=sys.stderr)
-        return EXIT_FAILED
-    except Exception as e:
-        if os.environ.get("REFPARSE_DEBUG") == "1":
-            raise
-        print(f"refparse: internal error ({type(e).__name__}: {e}); please report it "
-              "(REFPARSE_DEBUG=1 shows the traceback)", file=sys.stderr)
-        return EXIT_FAILED
-
-
-if __name__ == "__main__":
-    sys.exit(main())
