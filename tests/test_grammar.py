@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from refparse.layouts.base import Block
 from refparse.models import Citation
 from refparse.pipeline import parse_block
 from refparse.read import Line
-from refparse.split import Block
 
 
 def cite(lines: str, number: int = 1) -> Citation:
@@ -330,12 +330,13 @@ def test_a_stale_or_damaged_plan_store_is_ignored(tmp_path, monkeypatch) -> None
 
 def test_a_stored_plan_is_read_when_its_shape_is_first_met(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from refparse import lexer, plans
+    from refparse.layouts.linebroken.split import DocumentStream
+    from refparse.parser import make_plan
     from refparse.read import iter_lines
-    from refparse.split import DocumentStream
 
     block = next(iter(DocumentStream(iter_lines("1.\nGupta\nS\n.\nA title of a study\n.\nBlood\n.\n2020\n"))))
-    tokens = lexer.tokens(block.lines)
-    made = plans._make_plan(tokens)
+    tokens = lexer.tokens(line.text for line in block.lines)
+    made = make_plan(tokens)
     monkeypatch.setenv("REFPARSE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(plans, "_PLANS", {})
     monkeypatch.setattr(plans, "_STORED", {})
@@ -350,10 +351,10 @@ def test_a_stored_plan_is_read_when_its_shape_is_first_met(tmp_path, monkeypatch
     assert plans.plan_for(tokens) == made  # decoded on first use, equal to the parser's
     assert " ".join(tokens.types) not in plans._STORED and plans._state["new"] == 0
     damaged = lexer.Tokens(other, ["Gupta", "S", "."], [1, 2, 3])
-    assert plans.plan_for(damaged) == plans._make_plan(damaged)  # a damaged row: the parser makes the plan
+    assert plans.plan_for(damaged) == make_plan(damaged)  # a damaged row: the parser makes the plan
     assert plans._state["new"] == 1
     nested = lexer.Tokens(deep, ["A title", "."], [1, 2])
-    assert plans.plan_for(nested) == plans._make_plan(nested)  # nested too deep for json: the same
+    assert plans.plan_for(nested) == make_plan(nested)  # nested too deep for json: the same
 
 
 def test_a_store_of_long_shapes_costs_about_its_size_in_memory(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

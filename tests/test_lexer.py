@@ -23,8 +23,7 @@ from refparse.lexer import (
     classify,
     tokens,
 )
-from refparse.read import Line
-from refparse.split import is_link_noise
+from refparse.noise import is_link_noise
 
 
 @pytest.mark.parametrize(
@@ -79,7 +78,7 @@ def test_classify(line: str, expected: list[tuple[str, str]]) -> None:
 
 
 def _types(*lines: str) -> list[str]:
-    return list(tokens([Line(i + 1, text) for i, text in enumerate(lines)]).types)
+    return list(tokens(lines).types)
 
 
 def test_long_text_is_a_phrase_not_a_surname() -> None:
@@ -107,10 +106,10 @@ def test_bracketed_link_furniture_on_three_lines_is_dropped() -> None:
     assert _types("e201", "[", "Google Scholar", "]") == ["LOC"]
 
 
-def test_token_lines_are_input_lines() -> None:
-    toks = tokens([Line(10, "Gupta"), Line(11, "S"), Line(12, ", et al")])
-    assert toks.lines == [10, 11, 12, 12]
-    assert [(t.type, t.value, t.line, t.index) for t in toks.toks()][-1] == ("ETAL", "et al", 12, 3)
+def test_each_token_knows_its_element() -> None:
+    toks = tokens(["Gupta", "S", ", et al"])
+    assert toks.at == [0, 1, 2, 2]
+    assert [(t.type, t.value, t.index) for t in toks.toks()][-1] == ("ETAL", "et al", 3)
 
 
 def test_doi_is_a_label_only_before_a_doi() -> None:

@@ -173,11 +173,10 @@ def test_one_particle_list_serves_the_lexer_the_normaliser_and_matching() -> Non
     from refparse.enrich.fields import PARTICLES, core_family
     from refparse.grammar_files import particles
     from refparse.lexer import tokens
-    from refparse.read import Line
 
     leading, following, elided = particles()
     assert {"van", "de", "della", "ibn"} <= set(leading) and "y" in following and "d'" in elided
     assert set(leading) <= PARTICLES and "d" in PARTICLES
     assert core_family("van der Sluis") == "sluis" and core_family("de los Santos") == "santos"
-    assert tokens([Line(1, "van der"), Line(2, "Sluis"), Line(3, "IM")]).types[0] == "PARTICLE"
-    assert tokens([Line(1, "De los"), Line(2, "Santos"), Line(3, "M")]).types[0] == "PARTICLE"
+    assert tokens(["van der", "Sluis", "IM"]).types[0] == "PARTICLE"
+    assert tokens(["De los", "Santos", "M"]).types[0] == "PARTICLE"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from refparse import parse
 from refparse.lexer import classify
-from refparse.split import is_link_noise
+from refparse.noise import is_link_noise
 
 UPPER = "ABCDEFGHIJKLMNOPRSTUVWZ"
 # A surname that is also a link label ("Cas", "Crossref") is dropped as page furniture: the

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from refparse.layouts.linebroken.split import split_document
+from refparse.noise import is_link_noise, is_noise
 from refparse.read import iter_lines
-from refparse.split import is_link_noise, is_noise, split_document
 
 
 def _doc(text: str):  # type: ignore[no-untyped-def]
@@ -70,7 +71,7 @@ def test_noise_phrases(line: str, link: bool, page: bool) -> None:
 
 
 def test_stream_holds_one_block_at_a_time() -> None:
-    from refparse.split import DocumentStream
+    from refparse.layouts.linebroken.split import DocumentStream
 
     def lines():  # type: ignore[no-untyped-def]
         yield from iter_lines("Preface\n")
@@ -112,7 +113,7 @@ def _page(title: str, n: int) -> str:
 
 
 def test_pages_pasted_together_restart_the_numbering() -> None:
-    from refparse.split import DocumentStream
+    from refparse.layouts.linebroken.split import DocumentStream
 
     stream = DocumentStream(iter_lines(_page("First", 4) + _page("Second", 3)))
     blocks = list(stream)

@@ -178,16 +178,18 @@ def collect() -> list[Found]:
         entry.methods |= methods
 
     for info in pkgutil.walk_packages(refparse.__path__, "refparse."):
+        if info.name.endswith(".__main__"):  # running it is the command line, not a module to read
+            continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             direct = isinstance(value, re.Pattern)
             for p in _patterns_in(value):
                 add(f"{info.name}.{name}", p, _uses(name, sources) if direct else set())
-    from refparse.split import _noise_phrases
+    from refparse.noise import _noise_phrases
 
     for section, (_, pattern) in _noise_phrases().items():
         if pattern is not None:  # the section's "re:" lines, joined into one alternation
-            add(f"grammars/noise.txt [{section}]", pattern, {"fullmatch"})  # split._matches
+            add(f"grammars/noise.txt [{section}]", pattern, {"fullmatch"})  # noise._matches
     for path in sources:
         for line, method, p in _inline_patterns(path):
             add(f"{path.relative_to(ROOT)}:{line}", p, {method} if method else set())

@@ -30,8 +30,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .grammar_files import particles
-from .read import CACHED_LINE, Line
-from .split import is_link_noise
+from .noise import is_link_noise
+from .read import CACHED_LINE
 
 # --------------------------------------------------------------------------- punctuation
 _PUNCT_TYPES = {
@@ -349,28 +349,27 @@ _GLUED_ALONE = re.compile(rf"[{_UP}][\w'\u2019-]*(?: [{_UP}][\w'\u2019-]*)? [{_U
 
 
 class Tok:
-    """One token: its grammar type, the text, the input line, its position.
+    """One token: its grammar type, the text, its position in the reference.
 
     A plain slotted object rather than a ``lark.Token``: the LALR parser only
-    reads ``type``, and this is several times cheaper to create (every line
-    of every reference becomes one). The class attributes are the position
-    fields Lark reads when it builds its end-of-input token.
+    reads ``type``, and this is several times cheaper to create (every
+    element of every reference becomes one). The class attributes are the
+    position fields Lark reads when it builds its end-of-input token.
     """
 
-    __slots__ = ("index", "line", "type", "value")
-    start_pos = column = end_line = end_column = end_pos = None
+    __slots__ = ("index", "type", "value")
+    start_pos = line = column = end_line = end_column = end_pos = None
 
-    def __init__(self, type: str, value: str, line: int, index: int) -> None:
+    def __init__(self, type: str, value: str, index: int) -> None:
         self.type = type
         self.value = value
-        self.line = line
         self.index = index
 
     def __str__(self) -> str:
         return self.value
 
     def __repr__(self) -> str:
-        return f"Tok({self.type}, {self.value!r}, line={self.line})"
+        return f"Tok({self.type}, {self.value!r}, index={self.index})"
 
 
 _NAME_SEPARATORS = frozenset({"COMMA", "SEMI", "AND"})
@@ -390,17 +389,18 @@ class Tokens(NamedTuple):
     """A reference's tokens as parallel lists (cheap to build, cheap to hash).
 
     ``types`` is the reference's *shape*: everything the grammar and the
-    assembler look at. :meth:`toks` makes parser tokens only when a shape is
-    new and must really be parsed.
+    assembler look at; ``at`` is the element (a line of a line-broken page,
+    a piece of a flat reference) each token was read from. :meth:`toks`
+    makes parser tokens only when a shape is new and must really be parsed.
     """
 
     types: tuple[str, ...]
     values: list[str]
-    lines: list[int]
+    at: list[int]
 
     def toks(self) -> list[Tok]:
         """Parser tokens (``Tok``) for these tokens."""
-        return [Tok(t, v, n, i) for i, (t, v, n) in enumerate(zip(self.types, self.values, self.lines, strict=True))]
+        return [Tok(t, v, i) for i, (t, v) in enumerate(zip(self.types, self.values, strict=True))]
 
 
 _CONTEXTUAL = frozenset({"NOISE", "TEXT", "TEXT?", "INIT", "DOI"})
@@ -438,8 +438,13 @@ def _in_context(kind: str, value: str, types: list[str], values: list[str]) -> s
     return kind
 
 
-def tokens(lines: Iterable[Line]) -> Tokens:
-    """Turn a reference's lines into tokens, dropping link furniture.
+def tokens(elements: Iterable[str]) -> Tokens:
+    """Turn a reference's elements into tokens, dropping link furniture.
+
+    An element is what a page prints on a line of its own: a surname, the
+    initials, a title, a text node of marks between them. A line-broken page
+    gives its lines; the flat layout cuts a reference's text into the same
+    kind of pieces (:mod:`refparse.layouts.flat`).
 
     Rules that look at the token before (all the context the lexer uses):
 
@@ -458,7 +463,7 @@ def tokens(lines: Iterable[Line]) -> Tokens:
     * text that cannot be a surname is a ``PHRASE`` (decided in :func:`classify`).
 
     Args:
-        lines: the block's lines (label excluded).
+        elements: the reference's elements, in order (label excluded).
 
     Returns:
         The reference's :class:`Tokens`.
@@ -467,7 +472,7 @@ def tokens(lines: Iterable[Line]) -> Tokens:
     values: list[str] = []
     numbers: list[int] = []
     bracketed_noise = False  # "[" then "Google Scholar": drop the "]" that closes it
-    for number, text in lines:
+    for number, text in enumerate(elements):
         if (
             types
             and types[-1] == "TEXT"

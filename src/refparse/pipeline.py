@@ -1,52 +1,58 @@
-"""The pipeline: read → split → lex → parse → assemble → validate.
+"""The pipeline: read → split → tokenize → parse → fill → validate.
 
 :func:`parse` reads like the stages it calls; :class:`CitationStream` is the
 streaming form the batch converter uses so that memory stays flat however
-long the list is.
+long the list is. Which layout cuts the text (split, tokenize) comes from
+the registry (:mod:`refparse.layouts`); from the tokens on every layout
+shares the same stages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from . import lexer
+from . import layouts
+from .errors import InputError, OptionError
 from .fill import fill
+from .layouts.base import Block, Layout, Lexed
 from .models import Citation, Diagnostic, ParseResult, Span
+from .parser import unexpected
 from .parts import Plan
-from .plans import plan_for, unexpected
-from .read import Line, iter_lines
-from .split import Block, DocumentStream
+from .plans import plan_for
+from .read import iter_lines
 
 #: ``Citation.model_validate`` without its Python wrapper (this runs once per reference).
 _CITATION: Callable[[dict[str, Any]], Citation] = Citation.__pydantic_validator__.validate_python
-_NO_SPACE_BEFORE = frozenset(",.;:)]?!-\u2013")
-_NO_SPACE_AFTER = frozenset("([-\u2013")
 
 
-def flatten(lines: Sequence[Line]) -> str:
-    """A reference's lines joined as the page displays them (one line of text).
+def layout_named(name: str) -> Layout:
+    """The layout called ``name``.
 
-    No space before closing marks or after opening ones, none around range
-    dashes: ``392 (9): 875-891``.
+    Raises:
+        OptionError: no layout has that name (a document format such as
+            ``card`` is read by :func:`refparse.parse_any`, not streamed).
     """
-    out: list[str] = []
-    last = "("
-    for _, text in lines:
-        if not text:
-            continue
-        if text[0] not in _NO_SPACE_BEFORE and last not in _NO_SPACE_AFTER:
-            out.append(" ")
-        out.append(text)
-        last = text[-1]
-    return "".join(out)
+    found = layouts.get(name)
+    if not layouts.is_layout(found):
+        raise OptionError(f"{name!r} is not a reference-list layout (layouts: {', '.join(_layout_names())})")
+    return found
 
 
-def parse_block(block: Block) -> Citation:
+def _layout_names() -> tuple[str, ...]:
+    return tuple(f.name for f in layouts.layouts())
+
+
+def _default_layout() -> Layout:
+    return layout_named(layouts.DEFAULT)
+
+
+def parse_block(block: Block, layout: Layout | None = None) -> Citation:
     """Parse one reference block into a citation; never raises.
 
     Args:
-        block: a numbered reference from :class:`refparse.split.DocumentStream`.
+        block: a reference from a layout's splitter.
+        layout: the layout that split it (default: :data:`refparse.layouts.DEFAULT`).
 
     Returns:
         The citation; ``status="recovered"`` with a ``grammar`` warning when
@@ -54,19 +60,21 @@ def parse_block(block: Block) -> Citation:
         wrong (a bug), the reference is still returned, with its raw text
         and an ``internal`` warning, so one reference never costs the rest.
     """
+    layout = layout or _default_layout()
     try:
-        return _parse_block(block)
+        return _parse_block(block, layout)
     except Exception as e:
         start, end = block.span
         warning = Diagnostic(code="internal", message=f"not parsed: internal error ({type(e).__name__}: {e})",
                              line=start)
         return Citation(number=block.number, list_number=block.list_number if block.list_number > 1 else None,
-                        raw=flatten(block.lines), span=Span(start=start, end=end), status="recovered",
+                        raw=layout.raw_text(block), span=Span(start=start, end=end), status="recovered",
                         warnings=(warning,))
 
 
-def _parse_block(block: Block) -> Citation:
-    tokens = lexer.tokens(block.lines)
+def _parse_block(block: Block, layout: Layout) -> Citation:
+    lexed = layout.tokenize(block)
+    tokens = lexed.tokens
     plan = plan_for(tokens)
     start, end = block.span
     warnings: list[Diagnostic] = []
@@ -75,24 +83,25 @@ def _parse_block(block: Block) -> Citation:
             warnings.append(Diagnostic(code="empty", message="the reference has no text", line=start))
         elif plan.failed_at is not None:
             at = plan.failed_at.at
-            message = "not parsed: " + unexpected(tokens, at, plan.failed_at.expected)
-            warnings.append(Diagnostic(code="grammar", message=message, line=tokens.lines[at]))
+            line = lexed.line_of(at)
+            message = "not parsed: " + unexpected(tokens, at, plan.failed_at.expected, line)
+            warnings.append(Diagnostic(code="grammar", message=message, line=line))
         else:
             warnings.append(Diagnostic(code="grammar", message=plan.reason or "not parsed", line=start))
     for r in plan.rejections:
+        line = lexed.line_of(r.at)
         warnings.append(
-            Diagnostic(code="grammar", message="skipped: " + unexpected(tokens, r.at, r.expected),
-                       line=tokens.lines[r.at])
+            Diagnostic(code="grammar", message="skipped: " + unexpected(tokens, r.at, r.expected, line), line=line)
         )
     fields = fill(plan, tokens.values)
     if plan.unplaced:
-        fields = _keep_unplaced(fields, plan, tokens, block, warnings)
+        fields = _keep_unplaced(fields, plan, lexed, warnings)
     return _CITATION(
         {
             **fields,
             "number": block.number,
             "list_number": block.list_number if block.list_number > 1 else None,
-            "raw": flatten(block.lines),
+            "raw": lexed.raw,
             "span": {"start": start, "end": end},
             "status": "recovered" if any(w.code != "unplaced" for w in warnings) else "parsed",
             "warnings": tuple(warnings),
@@ -100,21 +109,20 @@ def _parse_block(block: Block) -> Citation:
     )
 
 
-def _keep_unplaced(
-    fields: dict[str, Any], plan: Plan, tokens: lexer.Tokens, block: Block, warnings: list[Diagnostic]
-) -> dict[str, Any]:
-    """Put the lines holding text no field took into the note, with one warning.
+def _keep_unplaced(fields: dict[str, Any], plan: Plan, lexed: Lexed, warnings: list[Diagnostic]) -> dict[str, Any]:
+    """Put the elements holding text no field took into the note, with one warning.
 
     Why: the grammar accepts some elements it has no field for (a page
     count "425 p", an epub date, a second title); dropping them would lose
-    what the user pasted without a word. Whole lines, as printed, so that
-    "425 p" keeps its "p".
+    what the user pasted without a word. Whole elements, as printed, so
+    that "425 p" keeps its "p".
     """
-    numbers = dict.fromkeys(tokens.lines[i] for i in plan.unplaced)
-    texts = [line.text for line in block.lines if line.number in numbers]
+    at = lexed.tokens.at
+    elements = dict.fromkeys(at[i] for i in plan.unplaced)
+    texts = [lexed.texts[e] for e in elements]
     shown = "; ".join(repr(t) for t in texts[:3]) + (f" and {len(texts) - 3} more" if len(texts) > 3 else "")
     warnings.append(Diagnostic(code="unplaced", message=f"kept in the note, no field for it: {shown}",
-                               line=next(iter(numbers))))
+                               line=lexed.lines[next(iter(elements))]))
     kept = "refparse: not placed in a field: " + "; ".join(texts)
     return {**fields, "note": f"{fields['note']}\n{kept}" if fields.get("note") else kept}
 
@@ -129,19 +137,23 @@ class CitationStream:
     Example::
 
         with open("page.txt", encoding="utf-8") as f:
-            stream = CitationStream(f)
+            stream = CitationStream(f, "linebroken")
             for citation in stream:
                 write(citation)
     """
 
-    def __init__(self, source: str | Iterable[str]) -> None:
-        self._document = DocumentStream(iter_lines(source))
+    def __init__(self, source: str | Iterable[str], layout: Layout | str | None = None) -> None:
+        if isinstance(layout, str):
+            layout = layout_named(layout)
+        self.layout: Layout = layout or _default_layout()
+        self._document = self.layout.split(iter_lines(source))
         self.count = 0
 
     def __iter__(self) -> Iterator[Citation]:
+        layout = self.layout
         for block in self._document:
             self.count += 1
-            yield parse_block(block)
+            yield parse_block(block, layout)
 
     def result(self, citations: tuple[Citation, ...] = ()) -> ParseResult:
         """The document's result; pass the citations to include them."""
@@ -155,20 +167,28 @@ class CitationStream:
             citations=citations,
             preface=" ".join(line.text for line in self._document.preface) or None,
             noise=tuple(line.text for line in self._document.noise),
-            format="linebroken",
+            format=self.layout.name,
             warnings=tuple(warnings),
         )
 
 
-def parse(text: str | Iterable[str]) -> ParseResult:
-    """Parse a page in the line-broken format into citations.
+def parse(text: str | Iterable[str], layout: Layout | str | None = None) -> ParseResult:
+    """Parse a reference list into citations.
 
     Args:
-        text: the whole page (preface, numbered references, page furniture),
-            as a string or an iterable of lines.
+        text: the whole input (preface, references, page furniture), as a
+            string or an iterable of lines.
+        layout: a layout or its name (``linebroken``, ``flat``); by default
+            detected from a string among the layouts, and
+            :data:`refparse.layouts.DEFAULT` for an iterable of lines.
 
     Returns:
         A :class:`ParseResult` with one citation per reference, in order.
     """
-    stream = CitationStream(text)
+    if layout is None and isinstance(text, str):
+        try:
+            layout = layout_named(layouts.detect(text, among=_layout_names()).name)
+        except InputError:
+            layout = None  # no list found: the default layout says so (a no-references warning)
+    stream = CitationStream(text, layout)
     return stream.result(tuple(stream))

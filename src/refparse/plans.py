@@ -1,15 +1,17 @@
-"""Plans by reference shape: made once, kept in memory and on disk.
+"""Plans by reference shape: a memoiser around the parse stage, in memory and on disk.
 
-The grammar, the assembler and the fallback read token *types* only, so the
-:class:`~refparse.parts.Plan` for a reference depends only on its shape (the
-tuple of its token types). A journal's list has few shapes; this module runs
-the LALR parser once per new shape and answers the rest from a dictionary.
+The parse stage (:func:`refparse.parser.make_plan`) reads token *types*
+only, so the :class:`~refparse.parts.Plan` for a reference depends only on
+its shape (the tuple of its token types). A journal's list has few shapes;
+this module runs the parse stage once per new shape and answers the rest
+from a dictionary. It decides nothing itself: with the store empty the
+results are the same, only slower.
 
 The plans also persist in the cache folder (``plans.json``), so a later
 process that meets only known shapes never loads the parser at all — which
 matters for one-file conversions, where loading Lark and its tables is a
 fifth of the run. The file carries a fingerprint of everything a plan
-depends on (the grammar file and the modules that turn parses into plans);
+depends on (the grammar files and the modules of :data:`PLAN_MODULES`);
 any change to those makes the stored plans invisible, never wrong. It is
 JSON, not pickle: a cache file must not be able to run code; and each plan
 is kept as its own JSON text, decoded the first time its shape is met, so
@@ -23,13 +25,13 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .grammar_files import cache_dir, grammar_dir
 from .lexer import Tokens
+from .parser import make_plan
 from .parts import Plan, Rejection
 
 #: Plans kept in memory. When full, the oldest half is dropped, so memory
@@ -70,7 +72,7 @@ def plan_for(tokens: Tokens) -> Plan:
         row = _STORED.pop(" ".join(shape), None) if _STORED else None
         plan = _from_row(row) if row is not None else None
         if plan is None:
-            plan = _make_plan(tokens)
+            plan = make_plan(tokens)
             if not _state["new"]:
                 atexit.register(_save)
             _state["new"] += 1
@@ -81,70 +83,23 @@ def plan_for(tokens: Tokens) -> Plan:
     return plan
 
 
-def _make_plan(tokens: Tokens) -> Plan:
-    # Imported here: only a new shape needs the parser (and Lark).
-    from lark.exceptions import UnexpectedToken
-
-    from .assemble import assemble
-    from .grammar import parse_tokens
-    from .recover import recover
-
-    if not tokens.types:
-        return Plan((), failed=True, reason="the reference has no text")
-    try:
-        children, rejections = parse_tokens(tokens.toks())
-    except UnexpectedToken as e:
-        if e.token.type == "$END":
-            return recover(tokens.types, "not parsed: the reference ends too early")
-        plan = recover(tokens.types, None)
-        return plan._replace(failed_at=Rejection(e.token.index, tuple(sorted(e.expected))))
-    plan = assemble(children)._replace(rejections=tuple(rejections))
-    return plan._replace(unplaced=unplaced(plan, tokens.types))
-
-
-#: Token types that mark content rather than carry it: punctuation, and
-#: labels whose meaning the plan's structure already holds ("doi:" before a
-#: DOI, "pp." before pages, "et al" as the truncated-list flag, "In:").
-MARKERS = frozenset({
-    "DOT", "COMMA", "SEMI", "COLON", "LPAR", "RPAR", "DASH", "QUOTE", "AND", "QMARK", "SLASH", "NOISE",
-    "ETAL", "IN", "EDS", "DOIKW", "PMIDKW", "PP", "ARTNO", "NO", "VOL", "AVAIL", "ND",
-})
-
-
-def unplaced(plan: Plan, types: tuple[str, ...]) -> tuple[int, ...]:
-    """Positions of content tokens that no step of ``plan`` reads and the grammar did not reject.
-
-    Builder arguments are token positions (ints, possibly nested in tuples);
-    ``const`` steps hold values, not positions.
-    """
-    used: set[int] = {r.at for r in plan.rejections}
-    for _, builder, args in plan.steps:
-        if builder != "const":
-            used.update(_positions(args))
-    return tuple(i for i, t in enumerate(types) if i not in used and t not in MARKERS)
-
-
-def _positions(value: Any) -> Iterator[int]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        yield value
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _positions(item)
-
-
-def unexpected(tokens: Tokens, i: int, expected: tuple[str, ...]) -> str:
-    """One sentence about a rejected token: what, where, and what was expected."""
-    text = f"unexpected {tokens.types[i].lower()} {tokens.values[i]!r} at line {tokens.lines[i]}"
-    return f"{text} (expected {', '.join(expected[:6])})" if expected else f"{text} (cut from the end)"
-
-
 # --------------------------------------------------------------------------- on disk
+#: The modules a stored plan depends on: those that make plans from token
+#: types (grammar, assembler, fallback, the parse stage, this store) and those
+#: that read them (the lexer, whose token types a plan is keyed by, and the
+#: fill, whose builders a plan names). Any change to one of them, or to a
+#: reference grammar, makes the stored plans invisible, never stale.
+PLAN_MODULES = ("parts.py", "grammar.py", "assemble.py", "recover.py", "parser.py", "plans.py", "lexer.py", "fill.py")
+
+
 def fingerprint() -> str:
     """A hash of everything a plan depends on, for the stored plans' validity."""
     digest = hashlib.sha256(__version__.encode())
-    digest.update((grammar_dir() / "reference.lark").read_bytes())
+    for grammar in sorted(grammar_dir().glob("*.lark")):
+        digest.update(grammar.name.encode())
+        digest.update(grammar.read_bytes())
     here = Path(__file__).parent
-    for module in ("parts.py", "grammar.py", "assemble.py", "recover.py", "plans.py"):
+    for module in PLAN_MODULES:
         digest.update((here / module).read_bytes())
     return digest.hexdigest()
 

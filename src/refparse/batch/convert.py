@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from .. import layouts
 from ..detect import detect_format
 from ..errors import CacheError, InputError, RefparseError
 from ..models import Citation
@@ -164,15 +165,14 @@ def input_format(path: Path, encoding: str) -> str:
 
 def _citations(path: Path, encoding: str, fmt: str, notes: list[str]) -> Iterator[Citation]:
     """The input's citations as a stream; document warnings land in ``notes`` at the end."""
+    found = layouts.get(fmt)
     with _open_text(path, encoding) as f:
-        if fmt == "card":  # cards have no streaming parser; a card file is small
-            from ..cards import parse_cards  # on use: name splitting loads nameparser
-
-            result = parse_cards(f.read())
+        if not layouts.is_layout(found):  # a document format (cards) is read whole; such files are small
+            result = found.parse(f.read())
             yield from result.citations
             notes.extend(w.message for w in result.warnings)
             return
-        stream = CitationStream(f)
+        stream = CitationStream(f, found)
         yield from stream
         notes.extend(w.message for w in stream.result().warnings)
 

@@ -1,4 +1,4 @@
-"""Stage 2 — split: find the numbered reference blocks among a page's lines.
+"""The line-broken layout's splitter: find the numbered reference blocks among a page's lines.
 
 A copied page holds a preface (an abstract paragraph), the numbered list, and
 page furniture after it. The list is recognised by its labels (``12.`` or
@@ -7,7 +7,7 @@ among the first few decides where it starts, then each next number starts the
 next reference, so a stray ``3.`` inside a reference cannot start a block.
 :class:`DocumentStream` does this as lines arrive, for inputs of any size.
 Trailing furniture ("Back to top", "Download PDF") is cut from the last block
-by a phrase list kept as data in ``grammars/noise.txt``.
+by a phrase list kept as data in ``grammars/noise.txt`` (:mod:`refparse.noise`).
 
 Several pages pasted into one text restart the numbering: a ``1.`` that is
 followed by ``2.`` before the current list's next number starts a second
@@ -19,30 +19,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from .grammar_files import read_sections
-from .read import Line
+from ...noise import is_noise
+from ...read import Line
+from ..base import Block, Split
 
 _LABEL = re.compile(r"\[?(\d{1,6})[.\]]")
-
-
-class Block(NamedTuple):
-    """The lines of one numbered reference, label line excluded."""
-
-    number: int | None
-    label_line: int
-    lines: tuple[Line, ...]
-    #: 1 for the page's list; 2, 3 ... for lists after a restart of the numbering.
-    list_number: int = 1
-
-    @property
-    def span(self) -> tuple[int, int]:
-        """1-based first and last input line, counting the label line."""
-        last = self.lines[-1].number if self.lines else self.label_line
-        return self.label_line, last
 
 
 class Document(NamedTuple):
@@ -51,56 +35,6 @@ class Document(NamedTuple):
     preface: tuple[Line, ...]
     blocks: tuple[Block, ...]
     noise: tuple[Line, ...]
-
-
-_Phrases = tuple[frozenset[str], re.Pattern[str] | None]
-
-
-@cache
-def _noise_phrases() -> dict[str, _Phrases]:
-    """Each section's phrases (case-folded) and its ``re:`` patterns joined into one regex.
-
-    One alternation instead of a loop over patterns: this runs for every new
-    line the lexer meets.
-    """
-    out: dict[str, _Phrases] = {}
-    for name, entries in read_sections("noise.txt", "page").items():
-        phrases = frozenset(e.casefold() for e in entries if not e.startswith("re:"))
-        patterns = [f"(?:{e[3:].strip()})" for e in entries if e.startswith("re:")]
-        out[name] = (phrases, re.compile("|".join(patterns), re.I) if patterns else None)
-    return out
-
-
-def _matches(text: str, section: str) -> bool:
-    phrases, pattern = _noise_phrases()[section]
-    folded = text.casefold()
-    return (
-        folded in phrases
-        or folded.rstrip(" .") in phrases
-        or (pattern is not None and pattern.fullmatch(text) is not None)
-    )
-
-
-def is_link_noise(text: str) -> bool:
-    """Whether a line is a link label sites print after references ("Google Scholar")."""
-    if len(text) > 80:
-        return False
-    if text[:1] == "[" and text[-1:] == "]":
-        text = text[1:-1].strip()
-    return _matches(text, "links")
-
-
-def is_noise(text: str) -> bool:
-    """Whether a line is page furniture rather than part of a reference.
-
-    Args:
-        text: a cleaned line.
-
-    Returns:
-        True for link labels and for phrases such as "Back to top" or
-        "Comments (3)" (the latter are only trusted after the last reference).
-    """
-    return len(text) <= 80 and (is_link_noise(text) or _matches(text, "page"))
 
 
 def _label(text: str) -> int | None:
@@ -168,7 +102,7 @@ def _split_page_end(body: list[Line], search: int) -> tuple[list[Line], list[Lin
     return body[:start], body[start:end], body[end:]
 
 
-class DocumentStream:
+class DocumentStream(Split):
     """Split a page's lines into blocks as they arrive, holding one block at a time.
 
     The first ``window_labels`` label lines decide where the list starts (the

@@ -1,0 +1,78 @@
+"""The line-broken layout: a journal page copied from the browser, one element per line.
+
+A publisher's page prints every element of a reference (a surname, the
+initials, the title, a volume) and every text node between them (``, ``,
+``):``) on a line of its own, under a label line (``12.``, ``[12]``). The
+splitter (:mod:`.split`) finds the labels; an element is a line, so
+tokenizing is the shared lexer over the block's lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ... import lexer
+from ...read import Line, iter_lines
+from ..base import Block, Layout, Lexed
+from .split import DocumentStream
+
+_NO_SPACE_BEFORE = frozenset(",.;:)]?!-\u2013")
+_NO_SPACE_AFTER = frozenset("([-\u2013")
+
+#: How sure :meth:`LineBroken.recognise` is when it finds labels on lines of their own.
+SURE = 2.0
+
+
+def flatten(lines: Sequence[Line]) -> str:
+    """A reference's lines joined as the page displays them (one line of text).
+
+    No space before closing marks or after opening ones, none around range
+    dashes: ``392 (9): 875-891``.
+    """
+    return join(lines)[0]
+
+
+def join(lines: Sequence[Line]) -> tuple[str, list[int]]:
+    """:func:`flatten`'s text and where each line starts in it."""
+    out: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    last = "("
+    for _, text in lines:
+        if not text:
+            starts.append(pos)
+            continue
+        if text[0] not in _NO_SPACE_BEFORE and last not in _NO_SPACE_AFTER:
+            out.append(" ")
+            pos += 1
+        starts.append(pos)
+        out.append(text)
+        pos += len(text)
+        last = text[-1]
+    return "".join(out), starts
+
+
+class LineBroken(Layout):
+    """One element per line under label lines (see the module docstring)."""
+
+    name = "linebroken"
+    best = SURE
+
+    def recognise(self, text: str) -> float:
+        """:data:`SURE` when the splitter finds a reference with some text, else 0."""
+        return SURE if any(block.lines for block in DocumentStream(iter_lines(text))) else 0.0
+
+    def split(self, lines: Iterable[Line]) -> DocumentStream:
+        return DocumentStream(lines)
+
+    def tokenize(self, block: Block) -> Lexed:
+        lines = block.lines
+        texts = [line.text for line in lines]
+        raw, starts = join(lines)
+        return Lexed(raw, lexer.tokens(texts), starts, texts, [line.number for line in lines])
+
+    def raw_text(self, block: Block) -> str:
+        return flatten(block.lines)
+
+
+LAYOUT = LineBroken()
