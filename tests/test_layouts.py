@@ -1,7 +1,7 @@
 """The layout seam: one registry of input formats, asked by detection, pipeline and batch.
 
 Also the grammar's LALR conflicts, counted: every shift/reduce conflict Lark
-resolves silently is listed in ``fixtures/grammar_conflicts.txt``, so a new one
+resolves silently is listed in ``fixtures/reference-lark-conflicts.tsv``, so a new one
 is a reviewed decision, not an accident.
 """
 
@@ -120,4 +120,4 @@ def test_lalr_conflicts_are_counted_and_listed() -> None:
         assert head.startswith("Shift/Reduce conflict for terminal ") and head.endswith(": (resolving as shift)")
         conflicts.append(f"{head.split()[-4].rstrip(':')}\t{rule.strip(' *')}")
     listed = "".join(f"{c}\n" for c in sorted(conflicts))
-    check_golden(FIXTURES / "grammar_conflicts.txt", listed)  # 116 today (some in several parser states)
+    check_golden(FIXTURES / "reference-lark-conflicts.tsv", listed)  # 116 today (some in several parser states)

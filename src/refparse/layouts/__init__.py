@@ -43,6 +43,7 @@ DEFAULT = "linebroken"
 _ENTRIES = (
     ("card", "refparse.layouts.card", "FORMAT"),
     ("linebroken", "refparse.layouts.linebroken", "LAYOUT"),
+    ("flat", "refparse.layouts.flat", "LAYOUT"),
 )
 
 

@@ -1,0 +1,188 @@
+"""The author list at the start of a flat reference, cut into name elements.
+
+A line-broken page prints a surname, the initials and every separator on
+lines of their own; a flat reference runs them together (``Bae E, Calhoun VC,
+Levine M.``, ``Smith, J. A., & Jones, B. (2010).``, ``SILVA, J. A.; SOUZA,
+B.``, ``J. A. Smith, B. Jones, and C. Lee, “…``). :func:`scan_authors` reads
+the list name by name and cuts it into the same pieces, so the shared lexer
+and grammar see what they see on a page. It only cuts; which piece is a
+surname, which initials, is still the grammar's decision.
+
+A name is tried in the forms the styles print, most specific first:
+
+* family then initials: ``Bae E``, ``Udan R. S.``, ``van der Sluis IM``,
+  ``LevinLA`` (a page's surname and initials glued without a space);
+* family, comma, initials: ``Smith, J. A.``, ``SILVA, J. A.``, ``Agrelos, C. da S. T.``;
+* family, comma, given names: ``BARTHES, Roland``, ``Smith, John A.``;
+* initials then family: ``J. A. Smith``, ``R.-P. Li``.
+
+Every name must be followed by a separator (``,``, ``;``, ``and``, ``&``,
+``e``, ``y``) and another name or ``et al.``, or by the list's end (a full
+stop, a parenthesised year, a colon, a year, a quote). The list ends before
+the first piece that is none of these; a reference whose first piece is no
+name starts with an organisation or with its title, which the grammar tells
+apart.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ...grammar_files import particles
+
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"  # Latin capitals (the Extended-A block mixes cases)
+_LO = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
+_LETTER = rf"[{_UP}{_LO}]"
+#: One word of a surname: a capital, then letters, apostrophes and hyphens
+#: ("O'Connor", "D’Acquarica", "Gotor-Fernández", "McKay"); or all capitals (ABNT).
+_WORD = rf"(?:(?:(?:ben|bin|ibn|al|el|ul|abu)-)?[{_UP}](?:['\u2019]?[{_LO}{_UP}]|-(?=[{_UP}{_LO}]))+)"
+
+
+def _particle_words() -> str:
+    leading, following, _ = particles()
+    words = sorted({*leading, *following}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words)
+
+
+def _elided() -> str:
+    _, _, elided = particles()
+    return "|".join(re.escape(w) for w in sorted(elided, key=len, reverse=True))
+
+
+_PARTICLE = rf"(?:(?:{_particle_words()}) )"
+#: A surname: optional lower-case particles, then one to four capitalised words
+#: ("de Ruyter van Steveninck", "Costa Filho", "Aguera y Arcas", "Di Martino").
+_SURNAME = rf"(?:{_PARTICLE}{{0,3}}(?:{_elided()})?{_WORD}(?: (?:{_PARTICLE}{{0,2}}){_WORD}){{0,3}})"
+#: Initials with dots, possibly hyphenated or with a particle ("R. S.", "J.-P.", "C. da S. T.", "Ch.").
+_INITIAL = rf"[{_UP}][{_LO}]?\."
+_DOTTED = (
+    rf"(?:{_INITIAL}(?:(?: ?-|\u2010) ?{_INITIAL})?"
+    rf"(?: ?(?:(?:da|de|do|dos|das|del|van|von) )?{_INITIAL}(?:-[{_UP}]\.)?)*)"
+)
+#: Initials without dots, as Vancouver prints them ("E", "VC", "RA", "I-MA"), or two letters
+#: in mixed case ("Sa", a page's glitch the lexer reads as initials too).
+_BARE = rf"(?:[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z](?=,|;| and | & ))"
+#: A suffix after the initials ("Ferrell JE Jr", "Owens AP 3rd").
+_SUFFIX = r"(?: (?P<suffix>Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th))?"
+#: Full given names: capitalised words, possibly particles and a last initial ("Roland", "John A.",
+#: "Gersem dos Santos Luciano", "Luis-Andrés").
+_GIVEN = rf"(?:{_WORD}(?: (?:{_PARTICLE}){{0,2}}(?:{_WORD}|[{_UP}]\.)){{0,4}})"
+
+# What may follow a name: the start of the next one, or the end of the list.
+_SEP_RX = r"(?:, ?& ?|, and |, y |, e |; and |;|,| and | & | e | y | und )(?= ?\S)"
+_ETAL_RX = r"(?:,? ?(?:et al\.?|e col\.?|y col\.?|et coll\.|and others|u\. ?a\.))(?=[\s.,:;()]|$)"
+#: The list's end after a name: a mark before the title or date, a year, or (after dotted
+#: initials, ABNT) the title itself.
+_END_RX = (
+    r"[.:]?\s*[(\[]|(?:[.,:;]\s*|\s+)[\u201c\"\u2018\u00ab]|[.:](?:\s|$)|\s+\d{4}|[,;]\s*\d{4}|$"
+    r"|(?<=\.)\s+(?=\S)"
+)
+_FOLLOWS = rf"(?={_SEP_RX}|{_ETAL_RX}|{_END_RX})"
+_SEP = re.compile(_SEP_RX)
+_ETAL = re.compile(_ETAL_RX)
+
+_FAMILY_INITIALS = re.compile(rf"(?P<family>{_SURNAME}) (?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}")
+#: "LevinLA", "ChenI-MA", "FodorAa": a page's surname and initials glued together (PLOS,
+#: when the space between them was a tag).
+_CAMEL = re.compile(
+    rf"(?P<family>(?:{_PARTICLE}{{0,2}})(?:{_WORD} (?:{_PARTICLE}{{0,2}})){{0,2}}[{_UP}][\w'\u2019-]*?[{_LO}])"
+    rf"(?P<given>[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z]){_FOLLOWS}"
+)
+_FAMILY_COMMA_INITIALS = re.compile(
+    rf"(?P<family>{_SURNAME}), ?(?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}"
+)
+_FAMILY_COMMA_GIVEN = re.compile(rf"(?P<family>{_SURNAME}), (?P<given>{_GIVEN}){_FOLLOWS}")
+_INITIALS_FAMILY = re.compile(rf"(?P<given>{_DOTTED}) ?(?P<family>{_SURNAME}){_SUFFIX}{_FOLLOWS}")
+#: A surname alone inside a list ("…, Holderied, Surlykke A"): only before another name.
+_BARE_FAMILY = re.compile(rf"(?P<family>{_SURNAME})(?=, )")
+
+
+class Piece(NamedTuple):
+    """One element: where it starts in the reference and its text."""
+
+    start: int
+    text: str
+
+
+def _name_at(text: str, p: int, first: bool) -> tuple[list[Piece], int] | None:
+    """The elements of the name starting at ``p`` and where it ends, or ``None``."""
+    for pattern, order in (
+        (_FAMILY_COMMA_INITIALS, "fg"),
+        (_FAMILY_INITIALS, "fg"),
+        (_CAMEL, "fg"),
+        (_INITIALS_FAMILY, "gf"),
+        (_FAMILY_COMMA_GIVEN, "fg"),
+    ):
+        m = pattern.match(text, p)
+        if m is None:
+            continue
+        if pattern is _FAMILY_COMMA_GIVEN and not _given_is_plausible(m.group("given"), first):
+            continue
+        pieces = []
+        for group in order:
+            name = "family" if group == "f" else "given"
+            start, end = m.span(name)
+            pieces.append(Piece(start, text[start:end]))
+            if pattern is not _INITIALS_FAMILY and group == "f" and text[end] == ",":
+                pieces.append(Piece(end, ","))
+        if "suffix" in pattern.groupindex and m.group("suffix"):
+            pieces.append(Piece(m.start("suffix"), m.group("suffix")))
+        return pieces, m.end()
+    if not first:
+        m = _BARE_FAMILY.match(text, p)
+        if m is not None and _name_at(text, m.end() + 2, False) is not None:
+            return [Piece(p, m.group("family"))], m.end()
+    return None
+
+
+def _given_is_plausible(given: str, first: bool) -> bool:
+    """"Family, Given" only when the given part is short: a title is not a given name."""
+    return len(given.split()) <= (4 if first else 3) and len(given) <= 40
+
+
+#: An organisation among the authors, after a semicolon ("…, Oxman AD; HARLOT plc."):
+#: a few words without digits up to the next semicolon or full stop.
+_ORGANIZATION = re.compile(r"[^\W\d_][^;.\d]{1,80}?(?=;|\.\s|,? et al|$)")
+
+
+def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
+    """Cut the author list at ``start`` (the start of a reference, or editors after "In:") into elements.
+
+    Args:
+        text: the reference without its label.
+        start: where the list starts.
+
+    Returns:
+        ``(elements, end)``: the name and separator elements, and where the
+        list ends in ``text`` (``start`` when it does not start with a name).
+    """
+    out: list[Piece] = []
+    found = _name_at(text, start, True)
+    if found is None:
+        return out, start
+    pieces, p = found
+    out.extend(pieces)
+    while True:
+        etal = _ETAL.match(text, p)
+        if etal:
+            out.append(Piece(etal.start(), etal.group()))
+            return out, etal.end()
+        sep = _SEP.match(text, p)
+        if sep is None:
+            return out, p
+        after = sep.end() + (1 if text[sep.end() : sep.end() + 1] == " " else 0)
+        found = _name_at(text, after, False)
+        if found is None and sep.group() == ";":
+            org = _ORGANIZATION.match(text, after)
+            if org is not None and len(org.group().split()) <= 8:
+                found = [Piece(after, org.group().rstrip())], org.end()
+        if found is None:
+            etal = _ETAL.match(text, sep.start())
+            if etal:
+                out.append(Piece(etal.start(), etal.group()))
+                return out, etal.end()
+            return out, p
+        out.append(Piece(sep.start(), sep.group().strip() or sep.group()))
+        pieces, p = found
+        out.extend(pieces)

@@ -1,0 +1,460 @@
+"""A flat reference cut into the elements a journal page prints on lines of their own.
+
+The grammar reads *elements* — a surname, the initials, the title, a journal,
+a volume, every mark between them — because that is how a publisher's page
+arrives (:mod:`refparse.layouts.linebroken`). A reference pasted from a PDF,
+Word or PubMed is one run of text, so this module cuts it the way a page
+would have, in four zones:
+
+1. **authors** — name by name (:mod:`.names`), or, when the text starts with
+   no name, its first sentence (an organisation, or a title the grammar will
+   recognise as one);
+2. **date** — a year printed right after the names (``(2010).``, ``, 2007.``);
+3. **title and container** — a quoted title (``“…,”``) is its quotes' content.
+   Otherwise the text up to the first volume–issue–pages group is read
+   backwards: the container is its last sentence, together with the
+   sentences before it that are only abbreviations (``Nat. Cell Biol.``,
+   ``J. Am. Chem. Soc.``); the title is all before (so a title with a
+   question or a subtitle stays whole). Without such a group (books,
+   chapters, reports) the title ends at the first full stop that ends a
+   sentence;
+4. **the rest** — identifiers (DOI, URL, PMCID …) and dated notes are kept
+   whole; the remainder is cut at its marks, numbers apart from words, with
+   the labels that carry a dot (``vol.``, ``pp.``, ``v.``, ``n.``) kept whole.
+
+The cut decides boundaries only; what each element is (a surname, a volume,
+the journal) is decided by the shared lexer and grammar, as on a page.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ...grammar_files import read_sections
+from .names import Piece, scan_authors
+
+# --------------------------------------------------------------------------- shared patterns
+_QUOTES_OPEN = "\u201c\"\u2018\u00ab'"
+_QUOTE_CLOSE = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb", "'": "'"}
+_YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
+#: A quoted phrase that opens a title followed by a colon ("‘After the stroke’: patients' …"):
+#: the title goes on after the quote.
+_QUOTE_THEN_COLON = re.compile(r".[^\u201d\u2019\"\u00bb]{1,120}[\u201d\u2019\"\u00bb]:\s")
+
+#: A year printed after the names: "(2010).", "(2010a)", "(2019, March 3).", "(n.d.).", ", 2007.", ". 2010.".
+_DATE = re.compile(
+    rf"\(\s*(?:{_YEAR}(?:\s*[,/]\s*[^()]{{0,30}})?|n\.\s?d\.?|s\.\s?d\.?|[Ii]n press|[Ff]orthcoming|[Nn]o date)\s*\)"
+    rf"[.,:;]?|{_YEAR}[.,:](?=\s|$)"
+)
+#: A year in parentheses after a few words: an author–year reference's date.
+_DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))")
+#: Where a journal's volume–issue–pages group starts (the container ends just before it):
+#: "2002;99:16847", "2020 Nov;73(5)", "2018, 147, 323" (ACS), " 99: 16847" and " 12 (3): 100" (PLOS,
+#: Chicago), ", 12(3), 100" and ", 12, 100" (APA), ", vol. 5" ", v. 34" (IEEE, MLA, ABNT),
+#: " 12, 100–110 (2010)" (Nature).
+_JOURNAL_GROUP = re.compile(
+    rf"[.,]?\s*(?={_YEAR}(?: [A-Z][a-z]{{2,8}}\.?(?:[-/][A-Z][a-z]{{2,8}}\.?)?(?: \d{{1,2}})?)?"
+    r"\s*(?:;\s*(?:[A-Za-z]?\d|\(|[A-Z][a-z]+\.?\s?\d)|:\s*[A-Za-z]?\d))"
+    rf"|[.,]?\s*(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*,\s*[A-Za-z]?\d)"
+    r"|\s+(?=\d+\s*(?:\(\s*[\w\s.-]+\))?\s*:\s*[A-Za-z]?\d)"
+    r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d)"
+    r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
+    r"|,\s*(?=\d+\s*\(\s*[\w\s.-]+\)\s*[,.:]?\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
+    rf"|\s+(?=\d+,\s*[A-Za-z]?\d+(?:\s*[-\u2013]\s*[A-Za-z]?\d+)?\s*\({_YEAR}\))"
+)
+#: "In:" or "In" before editors or a book: a chapter; the title ends before it.
+_CHAPTER = re.compile(r"\.\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|,\s+(?=In:?\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)")
+#: "In:", "In", "Em:", "En:" before the editors of a book.
+_IN = re.compile(r"(?<![^\s.,])(?:[Ii]n|[Ee]m|[Ee]n):?(?=\s+[A-Z\u00c0-\u00de])")
+#: A group that opens with "year:" — a book's pages after its publisher ("Boca Raton: CRC; 2004:2051"),
+#: where a colon before it is "Place: Publisher", not a journal's subtitle.
+_YEAR_PAGES = re.compile(r"[.,;]?\s*\d{4}[a-z]?\s*:")
+#: A volume label after a comma: the ABNT/IEEE group, after which a journal may carry its place.
+_VOLUME_LABEL = re.compile(r",\s*(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.")
+#: A sentence's end: a full stop, question or exclamation mark, then a space and a capital,
+#: a digit, a quote or a bracket.
+_SENTENCE_END = re.compile(r"(?<=[^\s.])([.?!])(?=\s+(?:[\"\u201c\u2018(\[0-9A-Z\u00c0-\u00de]|[a-z]{1,3}[A-Z]))")
+#: Words after which a full stop ends no sentence.
+_NO_STOP = frozenset(
+    "vs v e.g i.e al sp spp var subsp cf no nos st dr mr mrs ms ca approx fig figs vol ed eds jr sr inc ltd co "
+    "univ dept nr pt pp p n t org orgs coord trad".split()
+)
+#: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
+_ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,5}|[A-Z]{1,4}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?")
+
+# --------------------------------------------------------------------------- the rest
+#: Text kept whole in the rest of a reference: identifiers, and notes that carry a date or a number.
+_WHOLE = re.compile(
+    r"(?:(?:doi|DOI|Doi):\s?|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+?(?=[.,;]?(?:\s|$))"
+    r"|(?:https?|ftp)://\S+?(?=[.,;)\]]?(?:\s|$))|www\.\S+?(?=[.,;)\]]?(?:\s|$))"
+    r"|(?:PubMed Central )?PMCID:?\s?PMC\w+|PMC\d{4,9}"
+    r"|\[(?:[Cc]ited|[Aa]ccessed|[Cc]itado|[Aa]cesso)[^\]]{0,60}\]"
+    r"|(?:[Aa]ccessed|[Aa]cesso em|[Aa]cessado em|[Cc]onsultado|[Rr]etrieved|[Vv]iewed)(?: on)?:?\s"
+    r"(?:[^;]{0,40}?\d{4}|[^;]{0,12}?\d{1,2})(?=[.;]?(?:\s|$))"
+    r"|\[?(?:Epub|E-?pub(?:lished)?|Published online|[Oo]nline ahead of print|Epub ahead of print)\b[^;\]]{0,40}?"
+    r"(?:\d{4}(?:[/-]\d\d){0,2}|print)\.?\]?(?=\s|$)"
+    r"|ISBN(?:-1[03])?:?\s?[0-9][0-9Xx -]{8,20}[0-9Xx]"
+    r"|arXiv:\s?\S+?(?=[.,;]?(?:\s|$))"
+    r"|\[[^\]]{2,40}\]"
+)
+#: After a comma: more of a place, then a colon and a publisher (", IL, USA: University …").
+_PLACE_COLON = re.compile(
+    r",(?: [A-Z\u00c0-\u00de][\w.\u00c0-\u017f'-]*){1,3}(?:,(?: [A-Z][\w.'-]*){1,3}){0,2}: [A-Z\u00c0-\u00de]"
+)
+#: Words in brackets that belong to the word before them ("(D.C.)", "(New York)", "(Botucatu)"),
+#: not a label ("(Eds.)", "(Org.)") nor a number.
+_BRACKETED = re.compile(
+    r"\((?!(?:[Ee]ds?|[Oo]rgs?|[Cc]oords?|[Ee]ditors?|[Ee]ditor|[Cc]omp|[Tt]rad)\.?\))"
+    r"[A-Z\u00c0-\u00de][\w.\u00c0-\u017f' -]{0,30}\)"
+)
+#: Labels whose full stop is part of them.
+_LABEL_WORDS = frozenset(
+    "vol vols v no nos n nr pp p pag pág art suppl supl pt ed eds edn org orgs coord trad rev repr reimpr bd t "
+    "hrsg hg ch chap sec fig col et al".split()
+)
+#: Labels that start a group of their own, even after words ("Inc. pp. 1692").
+_PAGE_LABELS = frozenset({"pp", "p", "vol", "v", "no", "n"})
+_MARK = re.compile(r"\s*([,;:()\[\]]|[.?!](?=\s|$)|\u2013|\u2014|(?<=\s)-(?=\s))\s*")
+_NUMBER = re.compile(r"[A-Za-z]{0,3}\d[\w.\u2013-]*")
+
+
+def _is_no_stop(text: str, dot: int) -> bool:
+    """Whether the full stop at ``dot`` follows an initial or an abbreviation (no sentence ends there)."""
+    start = dot
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] in ".-"):
+        start -= 1
+    word = text[start:dot]
+    if not word:
+        return False
+    last = word.rsplit(".", 1)[-1]
+    return (len(last) == 1 and last.isupper()) or last.casefold() in _NO_STOP
+
+
+def _sentence_ends(text: str, start: int, end: int, strict: bool) -> list[int]:
+    """Positions of the marks that end a sentence in ``text[start:end]``.
+
+    ``strict`` leaves out full stops after an initial or an abbreviation.
+    """
+    out = []
+    for m in _SENTENCE_END.finditer(text, start, end):
+        i = m.start(1)
+        if strict and text[i] == "." and _is_no_stop(text, i):
+            continue
+        out.append(i)
+    return out
+
+
+def _abbreviated(piece: str, loose: bool = False) -> bool:
+    """Whether a sentence is only abbreviated title words ("J", "Nat", "Cell Biol").
+
+    ``loose`` accepts a last piece that merely holds one ("Biol", "Soc", "Cell Biol").
+    """
+    words = piece.split()
+    if not 0 < len(words) <= 6:
+        return False
+    if loose:
+        return any(_ABBREVIATED.fullmatch(w) for w in words)
+    return all(_ABBREVIATED.fullmatch(w) for w in words) and len(words) <= 3
+
+
+@cache
+def _subtitled() -> tuple[str, ...]:
+    """Journal titles that print a subtitle after a full stop (``grammars/journals.txt``)."""
+    return tuple(read_sections("journals.txt", "subtitled")["subtitled"])
+
+
+#: A journal's place: one to three capitalised words ("São Paulo", "Rio de Janeiro").
+_PLACE = re.compile(
+    r"[A-Z\u00c0-\u00de][\w\u00c0-\u017f-]+(?: (?:de|do|da|del|la)?\s?[A-Z\u00c0-\u00de][\w\u00c0-\u017f-]+){0,2}"
+)
+#: "Place: Publisher" — a colon between capitalised words.
+_PLACE_PUBLISHER = re.compile(r"[A-Za-z\u00c0-\u017f)]: [A-Z\u00c0-\u00de]")
+
+
+class _Cutter:
+    """Builds the element list of one reference, zone by zone."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out: list[Piece] = []
+
+    def emit(self, start: int, end: int) -> None:
+        """Emit ``text[start:end]`` (stripped) as one element, if it holds anything."""
+        chunk = self.text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            self.out.append(Piece(start + chunk.index(stripped[0]), stripped))
+
+    def marks(self, p: int, chars: str = ".,;:") -> int:
+        """Emit the run of ``chars`` (and spaces) at ``p`` as one element; return where it ends."""
+        end = p
+        while end < len(self.text) and (self.text[end] in chars or self.text[end].isspace()):
+            end += 1
+        self.emit(p, end)
+        return end
+
+    # ----------------------------------------------------------------- zones
+    def authors(self) -> int:
+        names, p = scan_authors(self.text)
+        if names:
+            self.out.extend(names)
+            return p
+        # No name: an organisation or the title, up to the first sentence end
+        # or a year in parentheses ("R Development Core Team (2011) R: a language").
+        ends = _sentence_ends(self.text, 0, len(self.text), strict=True)
+        end = ends[0] if ends else len(self.text)
+        dated = _DATED.search(self.text, 0, end)
+        if dated is not None:
+            self.emit(0, dated.start())
+            return dated.start()
+        chapter = _CHAPTER.search(self.text, 0, end)
+        if chapter:
+            return 0  # "Title. In: ..." — the title zone takes it
+        group = _JOURNAL_GROUP.search(self.text, 0, end + 1)
+        if group is not None and not ends:
+            return 0  # one sentence then the numbers: a title (read by the title zone)
+        self.emit(0, end)
+        return end
+
+    def date(self, p: int) -> int:
+        q = p
+        while q < len(self.text) and self.text[q] in " .,:":
+            q += 1
+        m = _DATE.match(self.text, q)
+        if m is None:
+            return p
+        self.emit(p, q)
+        self.emit(q, m.end())
+        return m.end()
+
+    def title(self, p: int) -> int:
+        text = self.text
+        q = p
+        while q < len(text) and text[q] in " .,:;":
+            q += 1
+        self.emit(p, q)
+        if q < len(text) and text[q] in _QUOTES_OPEN and not _QUOTE_THEN_COLON.match(text, q):
+            quoted = self._quoted(q)
+            if quoted is not None:
+                return self._after_quoted(quoted)
+        chapter = _CHAPTER.search(text, q)
+        group = _JOURNAL_GROUP.search(text, q)
+        if group is not None and (chapter is None or group.start() < chapter.start()):
+            return self._title_and_container(q, group.start())
+        if chapter is not None:
+            ends = _sentence_ends(text, q, chapter.start(), strict=True)
+            if not ends:
+                self.emit(q, chapter.start())
+                return chapter.start()
+        ends = _sentence_ends(text, q, len(text), strict=True)
+        end = ends[0] if ends else len(text)
+        identifier = _WHOLE.search(text, q, end)  # a URL or DOI ends a title, whatever precedes it
+        if identifier is not None and text[identifier.start()] not in "[":
+            end = identifier.start()
+            while end > q and text[end - 1] in " .,;:":
+                end -= 1
+        self.emit(q, end)
+        return end
+
+    def _quoted(self, q: int) -> int | None:
+        text = self.text
+        close = text.find(_QUOTE_CLOSE[text[q]], q + 1)
+        if close < 0:
+            return None
+        inner_end = close
+        while inner_end > q + 1 and text[inner_end - 1] in ",.;:":
+            inner_end -= 1
+        self.emit(q, q + 1)
+        self.emit(q + 1, inner_end)
+        after = close + 1
+        while after < len(text) and text[after] in ",.;:":
+            after += 1
+        self.emit(inner_end, after)
+        return after
+
+    def _after_quoted(self, p: int) -> int:
+        """After a quoted title: the container, when a volume–issue–pages group follows it."""
+        text = self.text
+        group = _JOURNAL_GROUP.search(text, p)
+        chapter = _IN.search(text, p)
+        if group is None or (chapter is not None and chapter.start() < group.start()):
+            return p
+        pieces = self._pieces(p, group.start(), strict=True)
+        if group.start() - p > 200 or not all(_abbreviated(text[a:b].strip(" .")) for a, b in pieces[:-1]):
+            return p
+        self._container(p, group.start(), place=_VOLUME_LABEL.match(text, group.start()) is not None)
+        return group.start()
+
+    def _title_and_container(self, q: int, group: int) -> int:
+        """Title and container before a volume–issue–pages group starting at ``group``."""
+        text = self.text
+        pieces = self._pieces(q, group, strict=True)
+        if len(pieces) == 1:  # "…vitamin D. J Nutr": the sentence end after an initial, then
+            pieces = self._pieces(q, group, strict=False)
+        if not pieces:
+            return q
+        first = len(pieces) - 1
+        while first > 0 and self._joins_container(pieces[first - 1], pieces[first]):
+            first -= 1
+        if first > 0:
+            title_end = pieces[first - 1][1]
+            mark = title_end - 1
+            while mark > q and text[mark] in " .":
+                mark -= 1
+            self.emit(q, mark + 1)
+            self.emit(mark + 1, pieces[first][0])
+        start = pieces[first][0]
+        if _PLACE_PUBLISHER.search(text, start, group) and _YEAR_PAGES.match(text, group):
+            self._plain(start, group)  # "Boca Raton: CRC; 2004:2051": a book's publisher and pages
+        else:
+            self._container(start, group, place=_VOLUME_LABEL.match(text, group) is not None)
+        return group
+
+    def _pieces(self, q: int, end: int, strict: bool) -> list[tuple[int, int]]:
+        """``text[q:end]`` cut at its sentence ends (empty pieces left out)."""
+        ends = _sentence_ends(self.text, q, end, strict=strict)
+        bounds = [q, *[e + 1 for e in ends], end]
+        return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)
+                if self.text[bounds[i] : bounds[i + 1]].strip(" .?!")]
+
+    def _joins_container(self, before: tuple[int, int], piece: tuple[int, int]) -> bool:
+        """Whether the sentence ``before`` belongs to the container that starts at ``piece``.
+
+        It does when both are abbreviated words ("J. Am. Chem. Soc.", "Nat. Cell
+        Biol.") or when it opens a title known to print a subtitle after a full
+        stop ("Nature Reviews. Genetics").
+        """
+        head = self.text[before[0] : before[1]].strip(" .")
+        tail = self.text[piece[0] : piece[1]].strip(" .")
+        if _abbreviated(head) and _abbreviated(tail.split(",")[0], loose=True):
+            return True
+        return head.casefold().startswith(_subtitled()) and len(head.split()) <= 8
+
+    def _container(self, start: int, end: int, place: bool = False) -> None:
+        """The container, its final full stop apart unless it is dotted throughout (``J. Biol. Chem.``).
+
+        With ``place`` (a volume label follows: ABNT), a last comma-separated
+        part of one to three capitalised words is the journal's place
+        ("Educação e Pesquisa, São Paulo, v. 34").
+        """
+        text = self.text
+        body = text[start:end].rstrip()
+        stop = start + len(body)
+        dotted = "." in body[:-1]
+        if body.endswith(".") and not dotted:
+            stop -= 1
+        comma = text.rfind(", ", start, stop)
+        where = text[comma + 2 : stop] if comma >= 0 else ""
+        if place and comma >= 0 and _PLACE.fullmatch(where):
+            self.emit(start, comma)
+            self.emit(comma, comma + 1)
+            self.emit(comma + 2, stop)
+        else:
+            self.emit(start, stop)
+        self.emit(stop, end)
+
+    # ----------------------------------------------------------------- the rest
+    def rest(self, p: int) -> None:
+        text = self.text
+        marker = _IN.search(text, p)
+        if marker is not None:
+            names, end = scan_authors(text, marker.end() + 1)
+            if names:  # "In: Brown DD, Fox CF, editors." — the editors, name by name
+                self._whole(p, marker.end())
+                self.out.extend(names)
+                p = end
+        self._whole(p, len(text))
+
+    def _whole(self, p: int, end: int) -> None:
+        """Identifiers and dated notes whole; the plain text between them cut at its marks."""
+        text = self.text
+        for m in _WHOLE.finditer(text, p, end):
+            self._plain(p, m.start())
+            self.emit(m.start(), m.end())
+            p = m.end()
+        self._plain(p, end)
+
+    def _plain(self, start: int, end: int) -> None:
+        """Cut plain text at its marks; numbers apart from words; labels keep their dot.
+
+        Kept inside one element, as a page prints them: a place with its region
+        before a publisher ("Chicago, IL, USA: University of Chicago Press"),
+        and words in brackets after a word ("Washington (D.C.)").
+        """
+        text = self.text
+        p = start
+        skip_to = -1
+        for m in _MARK.finditer(text, start, end):
+            mark = m.group(1)
+            if m.start(1) < skip_to:
+                continue
+            if mark == "." and self._label_dot(p, m.start(1)):
+                continue
+            if mark == "," and _PLACE_COLON.match(text, m.start(1), end):
+                continue
+            if mark == "(":
+                close = _BRACKETED.match(text, m.start(1), end)
+                if close is not None and m.start(1) > p and text[m.start(1) - 1] == " ":
+                    skip_to = close.end()
+                    continue
+            self._words(p, m.start(1))
+            self.emit(m.start(1), m.end(1))
+            p = m.end()
+        self._words(p, end)
+
+    def _label_dot(self, p: int, dot: int) -> bool:
+        word_start = dot
+        while word_start > p and self.text[word_start - 1].isalpha():
+            word_start -= 1
+        word = self.text[word_start:dot]
+        return bool(word) and (word.casefold() in _LABEL_WORDS or _is_no_stop(self.text, dot))
+
+    def _words(self, start: int, end: int) -> None:
+        """Words joined into one element; a number (or a label with its number) on its own."""
+        text = self.text
+        run_start = None
+        pos = start
+        for m in re.finditer(r"\S+", text[start:end]):
+            a, b = start + m.start(), start + m.end()
+            word = m.group()
+            if run_start is not None and word.endswith(".") and word[:-1].casefold() in _PAGE_LABELS:
+                self.emit(run_start, pos)  # "Curran Associates, Inc. pp." — the label apart
+                run_start = a
+            if _NUMBER.fullmatch(word) and any(c.isdigit() for c in word):
+                if run_start is not None and not _takes_number(text[run_start:pos]):
+                    self.emit(run_start, pos)
+                    run_start = None
+                if run_start is not None:
+                    self.emit(run_start, b)
+                    run_start = None
+                else:
+                    self.emit(a, b)
+            elif run_start is None:
+                run_start = a
+            pos = b
+        if run_start is not None:
+            self.emit(run_start, pos)
+
+
+def _takes_number(words: str) -> bool:
+    """Whether a label takes the number after it in one element ("Suppl 1", "Part 2")."""
+    last = words.split()[-1].rstrip(".").casefold() if words.split() else ""
+    return last in {"suppl", "supl", "supplement", "suplemento", "part", "pt"}
+
+
+def cut(text: str) -> list[Piece]:
+    """One flat reference (its label removed) cut into elements.
+
+    Args:
+        text: the reference's text on one line.
+
+    Returns:
+        Its elements in order, each with its start in ``text``.
+    """
+    cutter = _Cutter(text)
+    p = cutter.authors()
+    p = cutter.date(p)
+    p = cutter.title(p)
+    cutter.rest(p)
+    return cutter.out
