@@ -79,27 +79,51 @@ def same(field: str, gold: Any, got: Any) -> bool:
     return bool(gold == got)
 
 
-def score(pairs: list[tuple[dict[str, Any], Citation | None]]) -> tuple[float, float]:
-    """(micro F1, share of references with every field right) over gold/citation pairs."""
-    tp = fp = fn = exact = 0
-    for ref, c in pairs:
+class Tally:
+    """Per-field true/false positives and negatives, and exact references, over pairs."""
+
+    def __init__(self) -> None:
+        self.tp = dict.fromkeys(FIELDS, 0)
+        self.fp = dict.fromkeys(FIELDS, 0)
+        self.fn = dict.fromkeys(FIELDS, 0)
+        self.refs = self.exact = self.found = 0
+
+    def add(self, ref: dict[str, Any], c: Citation | None) -> None:
         g = gold_fields(ref)
         p = citation_fields(c) if c else dict.fromkeys(FIELDS)
         lenient = ref.get("fully_tagged") is False
+        skip = set(ref.get("unverified") or [])
         ok = c is not None
         for f in FIELDS:
-            if lenient and g[f] in (None, False):
+            if f in skip or (lenient and g[f] in (None, False)):
                 continue
             if g[f] in (None, False) and p[f] in (None, False):
                 continue
             if g[f] not in (None, False) and p[f] not in (None, False) and same(f, g[f], p[f]):
-                tp += 1
+                self.tp[f] += 1
                 continue
             ok = False
-            fp += p[f] not in (None, False)
-            fn += g[f] not in (None, False)
-        exact += ok
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, exact / len(pairs) if pairs else 0.0
+            self.fp[f] += p[f] not in (None, False)
+            self.fn[f] += g[f] not in (None, False)
+        self.refs += 1
+        self.found += c is not None
+        self.exact += ok
+
+    def f1(self, field: str | None = None) -> float:
+        """Micro F1 over every field, or the F1 of one field."""
+        fields = FIELDS if field is None else (field,)
+        tp, fp, fn = (sum(d[f] for f in fields) for d in (self.tp, self.fp, self.fn))
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    def exact_share(self) -> float:
+        return self.exact / self.refs if self.refs else 0.0
+
+
+def score(pairs: list[tuple[dict[str, Any], Citation | None]]) -> tuple[float, float]:
+    """(micro F1, share of references with every field right) over gold/citation pairs."""
+    tally = Tally()
+    for ref, c in pairs:
+        tally.add(ref, c)
+    return tally.f1(), tally.exact_share()

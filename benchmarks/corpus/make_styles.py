@@ -28,10 +28,14 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import flat  # the corpus folder's shared flat-layout module
+
 SEED = 20250611
 HERE = Path(__file__).resolve().parent
 DEFAULT_GOLD = HERE.parents[2] / "shared" / "gold" / "dev"
 DEFAULT_OUT = HERE / "styles"
+DEFAULT_FLAT_OUT = HERE / "styles-flat"
 REFS_PER_FILE = 50
 
 # --------------------------------------------------------------------------------------
@@ -1328,6 +1332,7 @@ def render_file(style, name, refs, cases_by_id, rng, vrng):
     preface_case = refs[0].case
     lines = [cases_by_id[preface_case]["preface"], ""]
     gold_refs, derived, dropped = [], [], collections.Counter()
+    printed = []  # each reference as one line of text, as the page displays it (flat layout)
     link_lines = 0
     for i, src in enumerate(refs, 1):
         b = fn(src, v, rng)
@@ -1338,6 +1343,7 @@ def render_file(style, name, refs, cases_by_id, rng, vrng):
         le = len(lines)
         lines += b.links
         link_lines += len(b.links)
+        printed.append(norm_line("".join(text for _, text in b.items)))
         g = dict(b.gold)
         g.update(number=i, line_start=ls, line_end=le, render=f"synthetic-{style}", fully_tagged=True,
                  untagged_text=[], unverified=[], xml_label=None)
@@ -1377,7 +1383,34 @@ def render_file(style, name, refs, cases_by_id, rng, vrng):
         "link_lines": link_lines,
         "references": gold_refs,
     }
-    return "\n".join(lines) + "\n", doc, dropped
+    return "\n".join(lines) + "\n", doc, dropped, printed
+
+
+# Flat labels as each numbered style prints them (one form per file, drawn from the list).
+FLAT_LABELS = {"nature": ["{}."], "springer": ["{}.", "[{}]"], "mdpi": ["{}.", "{})"], "ieee": ["[{}]"],
+               "bmc": ["{}."], "vancouver": ["{}.", "{}"]}
+
+
+def flat_case(doc: dict, printed: list[str], cases_by_id, rng) -> tuple[str, dict]:
+    """The flat twin of a line-broken case: the same references, each on one line as printed
+    (or wrapped), numbered as the style numbers or unnumbered for author-date lists."""
+    style = doc["style"]
+    form = rng.choice(FLAT_LABELS[style]) if style in FLAT_LABELS else None
+    refs = []
+    for g, text in zip(doc["references"], printed, strict=True):
+        g = dict(g)
+        refs.append(flat.FlatRef(form.format(g["number"]) if form else None, text, g))
+    preface = cases_by_id[doc["preface_from"]]["preface"]
+    text, top = flat.render_flat(preface, refs, rng)
+    problems = flat.check_flat(doc["id"], text, [r.gold for r in refs])
+    if problems:
+        raise CheckError("\n".join(problems))
+    out = {k: v for k, v in doc.items() if k not in ("references", "noise_lines", "link_lines", "preface_lines")}
+    out["id"] = doc["id"] + "_flat"
+    out["split"] = "synthetic-styles-flat"
+    out.update(top)
+    out["references"] = [r.gold for r in refs]
+    return text, out
 
 
 def dump_case(doc: dict) -> str:
@@ -1399,6 +1432,8 @@ def main() -> int:
     ap.add_argument("--per-article", type=int, default=6, help="journal refs per article per style")
     ap.add_argument("--per-file", type=int, default=REFS_PER_FILE)
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--flat-out", type=Path, default=DEFAULT_FLAT_OUT)
+    ap.add_argument("--flat-files", type=int, default=3, help="files per style also written flat")
     args = ap.parse_args()
 
     cases, skipped = load_sources(args.gold)
@@ -1407,8 +1442,12 @@ def main() -> int:
     chosen = select(cases, styles, args.per_article, random.Random(args.seed))
 
     args.out.mkdir(parents=True, exist_ok=True)
+    args.flat_out.mkdir(parents=True, exist_ok=True)
     for old in list(args.out.glob("*.txt")) + list(args.out.glob("*.json")):
         old.unlink()
+    for s in styles:  # make_csl.py writes its own styles into the same folders
+        for old in list(args.flat_out.glob(f"{s}_[0-9]*.txt")) + list(args.flat_out.glob(f"{s}_[0-9]*.json")):
+            old.unlink()
     summary = {}
     try:
         for s in styles:
@@ -1423,9 +1462,14 @@ def main() -> int:
                 if STYLES[s][2]:  # author-date lists are alphabetical
                     group = sorted(group, key=lambda r: r.sort_key)
                 name = f"{s}_{fi:02d}"
-                text, doc, drop = render_file(s, name, group, cases_by_id, rng, random.Random(f"{args.seed}-{name}"))
+                text, doc, drop, printed = render_file(s, name, group, cases_by_id, rng,
+                                                       random.Random(f"{args.seed}-{name}"))
                 (args.out / f"{name}.txt").write_text(text, encoding="utf-8")
                 (args.out / f"{name}.json").write_text(dump_case(doc), encoding="utf-8")
+                if fi <= args.flat_files:
+                    ftext, fdoc = flat_case(doc, printed, cases_by_id, random.Random(f"{args.seed}-{name}-flat"))
+                    (args.flat_out / f"{name}.txt").write_text(ftext, encoding="utf-8")
+                    (args.flat_out / f"{name}.json").write_text(dump_case(fdoc), encoding="utf-8")
                 dropped.update(drop)
                 types.update(r["type"] for r in doc["references"])
             summary[s] = {"files": nfiles, "references": len(refs), "types": dict(types),
