@@ -146,7 +146,7 @@ class CitationStream:
         if isinstance(layout, str):
             layout = layout_named(layout)
         self.layout: Layout = layout or _default_layout()
-        self._document = self.layout.split(iter_lines(source))
+        self._document = self.layout.split(iter_lines(source, self.layout.indented))
         self.count = 0
 
     def __iter__(self) -> Iterator[Citation]:

@@ -106,7 +106,7 @@ def clean_line(text: str) -> str:
     return " ".join(_unify(text).split())
 
 
-def clean_lines(text: str) -> list[str]:
+def clean_lines(text: str, indent: bool = False) -> list[str]:
     """Split a text into lines and clean each, as :func:`clean_line` does.
 
     Blank lines stay (as ``""``) so that a line's position gives its number.
@@ -115,26 +115,37 @@ def clean_lines(text: str) -> list[str]:
 
     Args:
         text: raw text, any line ends.
+        indent: keep one space before the text of a line that was indented
+            (a wrapped reference's hanging indent tells where it goes on).
 
     Returns:
         The cleaned lines, one per input line.
     """
-    return [" ".join(line.split()) for line in _unify(_NEWLINES.sub("\n", text)).split("\n")]
+    lines = _unify(_NEWLINES.sub("\n", text)).split("\n")
+    if indent:
+        return [_indented(line) for line in lines]
+    return [" ".join(line.split()) for line in lines]
 
 
-def iter_lines(source: str | Iterable[str]) -> Iterator[Line]:
+def _indented(line: str) -> str:
+    cleaned = " ".join(line.split())
+    return " " + cleaned if cleaned and line[:1].isspace() else cleaned
+
+
+def iter_lines(source: str | Iterable[str], indent: bool = False) -> Iterator[Line]:
     """The non-blank lines of an input with their original line numbers.
 
     Args:
         source: the whole input as one string, or an iterable of raw lines
             (an open text file), which is read lazily so memory stays flat.
+        indent: mark indented lines with one leading space (see :func:`clean_lines`).
 
     Returns:
         An iterator of :class:`Line` tuples, blank lines skipped.
     """
     if isinstance(source, str):
-        return _numbered(clean_lines(source.removeprefix("\ufeff")), 1)
-    return _iter_chunks(source)
+        return _numbered(clean_lines(source.removeprefix("\ufeff"), indent), 1)
+    return _iter_chunks(source, indent)
 
 
 def _numbered(lines: list[str], start: int) -> Iterator[Line]:
@@ -146,7 +157,7 @@ def _numbered(lines: list[str], start: int) -> Iterator[Line]:
     return map(_new_line, repeat(Line), filter(itemgetter(1), enumerate(lines, start)))
 
 
-def _iter_chunks(chunks: Iterable[str]) -> Iterator[Line]:
+def _iter_chunks(chunks: Iterable[str], indent: bool = False) -> Iterator[Line]:
     number = 0
     first = True
     for chunk in chunks:
@@ -154,7 +165,7 @@ def _iter_chunks(chunks: Iterable[str]) -> Iterator[Line]:
             first = False
             if chunk.startswith("\ufeff"):
                 chunk = chunk[1:]
-        lines = clean_lines(chunk)
+        lines = clean_lines(chunk, indent)
         if _ends_line(chunk):
             lines.pop()  # a file's line ends with its newline: nothing follows it in this chunk
         yield from _numbered(lines, number + 1)

@@ -92,6 +92,8 @@ class Layout(ABC):
     name: str
     #: The most :meth:`recognise` returns (detection stops early once nothing can beat it).
     best: float
+    #: Whether :meth:`split` wants indented lines marked (``iter_lines(..., indent=True)``).
+    indented: bool = False
 
     @abstractmethod
     def recognise(self, text: str) -> float:

@@ -35,6 +35,7 @@ class Flat(Layout):
 
     name = "flat"
     best = SURE
+    indented = True
 
     def recognise(self, text: str) -> float:
         """:data:`SURE` when the splitter finds references and most of them print a year, else 0.
@@ -42,7 +43,7 @@ class Flat(Layout):
         Why the year: a numbered list of anything (steps, notes) splits like a
         reference list; its items just do not carry dates.
         """
-        blocks = [b for b in islice(FlatStream(iter_lines(text)), _SAMPLE) if b.lines]
+        blocks = [b for b in islice(FlatStream(iter_lines(text, indent=True)), _SAMPLE) if b.lines]
         cited = sum(1 for b in blocks if any(_CITED.search(line.text) for line in b.lines))
         return SURE if blocks and cited * 2 >= len(blocks) else 0.0
 

@@ -136,9 +136,14 @@ def _name_at(text: str, p: int, first: bool) -> tuple[list[Piece], int] | None:
     return None
 
 
+#: Words that end a publisher's or a firm's name, never a given name ("Curran Associates, Inc.").
+_NOT_GIVEN = frozenset({"inc", "ltd", "llc", "co", "corp", "gmbh", "press", "publishers", "ag", "sa", "plc"})
+
+
 def _given_is_plausible(given: str, first: bool) -> bool:
-    """"Family, Given" only when the given part is short: a title is not a given name."""
-    return len(given.split()) <= (4 if first else 3) and len(given) <= 40
+    """"Family, Given" only when the given part is short and no firm's ending: a title is not a given name."""
+    words = given.split()
+    return len(words) <= (4 if first else 3) and len(given) <= 40 and words[0].casefold() not in _NOT_GIVEN
 
 
 #: An organisation among the authors, after a semicolon ("…, Oxman AD; HARLOT plc."):

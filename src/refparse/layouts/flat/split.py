@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 from ...noise import is_noise
 from ...read import Line
@@ -31,7 +32,9 @@ from ..base import Block, Split
 from .names import scan_authors
 
 #: A label at a line's start: "12.", "12 ", "[12]", "(12)", "12)".
-_LABEL = re.compile(r"(?:\[(\d{1,7})\]|\((\d{1,7})\)|(\d{1,7})(?:[.)](?!\d)|(?=\s)))\s*(?=\S)")
+_LABEL = re.compile(r"(?:\[(\d{1,7})\]|\((\d{1,7})\)|(\d{1,7})(?:[.)](?!\d)|(?=\s)))(?:\s*(?=\S)|$)")
+#: Numbers from here to 299 later are years, not labels, at a line's start.
+_YEARLIKE = 1800
 #: Headings that open a reference list; never references themselves.
 _HEADING = re.compile(
     r"(?i)(?:\d+\.?\s*)?(?:references?(?: and notes)?|bibliography|bibliografia|bibliografía|literature cited"
@@ -42,7 +45,7 @@ _HEADING = re.compile(
 SAME_AUTHOR = re.compile(r"(?:[\u2014\u2013\u2012_-]\s?){2,}[.,]?")
 #: A word in capitals then a comma or full stop: an ABNT surname or an organisation ("SILVA,", "BRASIL.").
 _CAPS = r"[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'\u2019-]+"
-_CAPS_START = re.compile(rf"{_CAPS}(?: {_CAPS})*[,.]")
+_CAPS_START = re.compile(rf"{_CAPS}(?: {_CAPS})*(?:, [A-Z\u00c0-\u00de](?:\.|[a-z\u00df-\u00ff]+)|\.)")
 
 
 def label_of(text: str) -> tuple[int, int] | None:
@@ -64,7 +67,45 @@ def starts_reference(text: str) -> bool:
     if SAME_AUTHOR.match(text) or _CAPS_START.match(text):
         return True
     names, end = scan_authors(text)
-    return bool(names) and end < len(text)
+    if not names:
+        return False
+    # names up to the line's end start a reference only when the list goes on ("…, & Black, C.")
+    return end < len(text.rstrip(" .")) or text.rstrip().endswith((",", "&", ";", " and")) or len(names) >= 4
+
+
+def _cites(lines: Iterable[Line]) -> bool:
+    """Whether lines cite something (a year, a date, an identifier) other than as page furniture."""
+    return any(_CITED.search(line.text) and not is_noise(line.text) for line in lines)
+
+
+def strong_start(text: str) -> bool:
+    """Whether a line plainly starts a reference.
+
+    Several names, names then a year or "et al.", or a surname, a comma and
+    a given name or initials ("Butler, Jorge M.", "CRANK, J.") — not a
+    word that merely could be a surname ("BMJ, 309").
+    """
+    if SAME_AUTHOR.match(text) or _CAPS_START.match(text):
+        return True
+    names, end = scan_authors(text)
+    if not names:
+        return False
+    persons = sum(1 for p in names if p.text not in (",", ";", "&", "and", ", and"))
+    comma_form = len(names) >= 3 and names[1].text == ","
+    etal = "et al" in names[-1].text
+    return persons >= 4 or comma_form or etal or _YEAR_SOON.match(text, end) is not None
+
+
+#: A year just after the names: "(2010)", ", 2007.", ". 2010.".
+_YEAR_SOON = re.compile(r"[.,]?\s*\(?(?:1[5-9]|20)\d\d[a-z]?\b")
+#: A line ending with a link or DOI.
+_LINKED = re.compile(r"(?:https?://\S+|\b10\.\d{4,9}/\S+)$")
+#: A line that ends a sentence or a reference: a full stop, a closing bracket, a digit, a link.
+_FINISHED = re.compile(r"(?:[.)\]>]|\d|https?://\S+)$")
+#: A line's end after which the reference goes on: a separator, or a word cut by the wrap.
+_GOES_ON = re.compile(r"(?:[,&;:/-]|\band|\bet|\bIn|\bvol\.|(?<!\d )\bpp?\.|\bv\.|\bn\.)$")
+#: Where a year, "n.d." or an identifier shows a block is a reference (not page furniture).
+_CITED = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b|\bn\.\s?d\.|\bs\.\s?d\.|\bin press\b|https?://|\bdoi\b", re.I)
 
 
 def _ends_cut(text: str) -> bool:
@@ -98,32 +139,69 @@ def join_lines(lines: Iterable[Line]) -> tuple[str, list[int], list[int]]:
 class FlatStream(Split):
     """Split a flat list's lines into reference blocks (see the module docstring).
 
-    The first :attr:`window` lines decide whether the list is numbered; the
-    rest streams, one reference held at a time.
+    The first :attr:`window` lines decide whether the list is numbered and,
+    when not, how its references are set apart (blank lines between them, a
+    hanging indent, or neither); the rest streams, one reference held at a time.
+    Lines arrive marked when indented (``iter_lines(..., indent=True)``).
     """
 
     #: Lines read before deciding how the list is laid out.
     window = 400
-    #: Label lines among them that decide where a numbered list starts.
-    window_labels = 12
 
     def __init__(self, lines: Iterable[Line]) -> None:
         self._lines = iter(lines)
         self.preface: tuple[Line, ...] = ()
         self.noise: tuple[Line, ...] = ()
         self.restarts: list[int] = []
+        self._indented: set[int] = set()
+
+    def _clean(self, line: Line) -> Line:
+        if line.text.startswith(" "):
+            self._indented.add(line.number)
+            return Line(line.number, line.text[1:])
+        return line
 
     def __iter__(self) -> Iterator[Block]:
         head: list[Line] = []
         for line in self._lines:
-            head.append(line)
+            head.append(self._clean(line))
             if len(head) >= self.window:
                 break
+        rest = (self._clean(line) for line in self._lines)
         numbered = self._numbered_start(head)
         if numbered is not None:
-            yield from self._numbered(head, numbered)
+            yield from self._ending(self._numbered(head, rest, numbered), labelled=True)
         else:
-            yield from self._unnumbered(head)
+            yield from self._ending(self._unnumbered(head, rest), labelled=False)
+
+    def _ending(self, blocks: Iterator[Block], labelled: bool) -> Iterator[Block]:
+        """Blocks, with the page furniture after the last reference moved to :attr:`noise`.
+
+        A reference ends at a blank line: what follows a blank line inside a
+        block and cites nothing (no year, date or identifier) is held back,
+        and so is an unlabelled block that cites nothing ("Supporting
+        information"); held lines are given out again, in place, when a
+        reference follows them, and are furniture when none does.
+        """
+        held: list[Block] = []
+        last: Block | None = None
+        for block in blocks:
+            if not labelled and not _cites(block.lines):
+                held.append(block)
+                continue
+            if last is not None:
+                yield last
+            yield from held
+            held, last = [], block
+        if last is not None:
+            lines = list(last.lines)
+            cut = next((i for i in range(1, len(lines)) if lines[i].number > lines[i - 1].number + 1), None)
+            if cut is not None and not _cites(lines[cut:]):
+                held.insert(0, Block(None, lines[cut].number, tuple(lines[cut:])))
+                last = last._replace(lines=tuple(lines[:cut]))
+            yield last
+        trailing = [line for b in held for line in b.lines]
+        self.noise = (*trailing, *self.noise)
 
     # ------------------------------------------------------------------ numbered
     def _numbered_start(self, head: list[Line]) -> tuple[int, int] | None:
@@ -131,7 +209,7 @@ class FlatStream(Split):
         candidates: list[tuple[int, int]] = []
         for i, line in enumerate(head):
             found = label_of(line.text)
-            if found is not None:
+            if found is not None and not _YEARLIKE <= found[0] <= _YEARLIKE + 299:  # "(2008). A model …"
                 candidates.append((i, found[0]))
         best: dict[int, tuple[int, int]] = {}  # number -> (run length, first index)
         top: tuple[int, int, int] | None = None  # (length, first index, first number)
@@ -148,17 +226,18 @@ class FlatStream(Split):
             return None
         return top[1], top[2]
 
-    def _numbered(self, head: list[Line], start: tuple[int, int]) -> Iterator[Block]:
+    def _numbered(self, head: list[Line], rest: Iterator[Line], start: tuple[int, int]) -> Iterator[Block]:
         first, number = start
-        self.preface = tuple(line for line in head[:first] if line.text)
-        lines: Iterator[Line] = _chain(head[first:], self._lines)
+        self.preface = tuple(head[:first])
         body: list[Line] = []
         label_line = 0
         current: int | None = None
-        for line in lines:
+        for line in _chain(head[first:], rest):
             text = line.text
             found = label_of(text)
             expected = number if current is None else current + 1
+            if found is not None and found[0] != expected and current is not None:
+                found = _label_after_stray(text, expected) or found
             if found is not None and found[0] == expected:
                 if current is not None:
                     yield from self._glued(current, label_line, body)
@@ -187,22 +266,25 @@ class FlatStream(Split):
             lines = [Line(lines[k].number, rest), *lines[k + 1 :]]
 
     # ------------------------------------------------------------------ unnumbered
-    def _unnumbered(self, head: list[Line]) -> Iterator[Block]:
+    def _unnumbered(self, head: list[Line], rest: Iterator[Line]) -> Iterator[Block]:
         start = next((i for i, line in enumerate(head) if starts_reference(line.text) and not is_heading(line.text)),
                      None)
         if start is None:
-            self.preface = tuple(head)
-            for line in self._lines:
-                self.preface += (line,)
+            self.preface = (*head, *rest)
             return
+        start = _list_start(head, start)
         self.preface = tuple(head[:start])
-        wrap = _wrap_width(head[start:])
-        lines = _chain(head[start:], self._lines)
+        listed = head[start:]
+        gaps = sum(1 for a, b in pairwise(listed) if b.number > a.number + 1)
+        indented = sum(1 for line in listed if line.number in self._indented)
+        paragraphs = gaps >= 2 and len(listed) > gaps + 1
+        hanging = listed[0].number not in self._indented and indented >= max(2, len(listed) // 8)
+        wrap = _wrap_width(listed)
         number = 0
         body: list[Line] = []
         previous: Line | None = None
-        for line in lines:
-            if body and not self._continues(previous, line, wrap):
+        for line in _chain(listed, rest):
+            if body and not self._continues(previous, line, wrap, paragraphs, hanging):
                 number += 1
                 yield Block(number, body[0].number, tuple(body))
                 body = []
@@ -214,18 +296,62 @@ class FlatStream(Split):
             number += 1
             yield Block(number, body[0].number, tuple(body))
 
-    @staticmethod
-    def _continues(previous: Line | None, line: Line, wrap: int | None) -> bool:
-        """Whether ``line`` continues the reference ``previous`` belongs to."""
+    def _continues(self, previous: Line | None, line: Line, wrap: int | None, paragraphs: bool,
+                   hanging: bool) -> bool:
+        """Whether ``line`` continues the reference ``previous`` belongs to.
+
+        A blank line, or a hanging indent, says so outright. Otherwise: a line
+        ending in a separator goes on; in wrapped text a line shorter than the
+        wrap width ends its reference, and a full one goes on unless the next
+        line plainly starts one (names then a year, after a finished sentence);
+        in a list with one reference per line every line is a reference, but
+        for one starting in lower case (a stray line break).
+        """
         if previous is None:
             return False
         if line.number > previous.number + 1:  # a blank line between them
             return False
-        if _ends_cut(previous.text) or line.text[:1].islower():
+        if hanging:
+            return line.number in self._indented
+        if _GOES_ON.search(previous.text):
             return True
-        if starts_reference(line.text):
-            return False
-        return wrap is not None and len(previous.text) >= wrap
+        names, end = scan_authors(previous.text)
+        if names and end >= len(previous.text.rstrip(" .")):  # a line of names only: the title follows
+            return True
+        starts = starts_reference(line.text)
+        finished = _FINISHED.search(previous.text) is not None
+        if wrap is not None and _LINKED.search(previous.text) and line.text[:1].isupper():
+            return False  # a reference's last element is its link
+        if paragraphs:
+            return not (starts and finished and strong_start(line.text))
+        if wrap is not None:
+            if len(previous.text) < wrap:  # the last line of its reference, unless this one cites nothing
+                return not starts and (line.text[:1].islower() or not _cites([line]))
+            return not (starts and finished and strong_start(line.text))
+        return not starts and line.text[:1].islower()
+
+
+def _label_after_stray(text: str, expected: int) -> tuple[int, int] | None:
+    """Label ``expected`` after a stray number a PDF put before it ("1 32. Centers …"), or ``None``."""
+    m = re.match(rf"\d{{1,3}}\s+(?:\[{expected}\]|\({expected}\)|{expected}[.)])\s+(?=\S)", text)
+    return (expected, m.end()) if m else None
+
+
+def _list_start(head: list[Line], first: int) -> int:
+    """Where an unnumbered list starts, given the first line that starts a reference by its names.
+
+    A list may open with references whose authors are organisations ("World
+    Health Organization. 2010. …"): the lines after the last heading or blank
+    line before ``first`` belong to the list when they cite a year.
+    """
+    i = first
+    while i > 0 and head[i - 1].number == head[i].number - 1 and not is_heading(head[i - 1].text):
+        i -= 1
+    if i > 0 and head[i].number > head[i - 1].number + 1 and all(_CITED.search(x.text) for x in head[i:first]):
+        return i
+    if i > 0 and is_heading(head[i - 1].text) and all(_CITED.search(x.text) for x in head[i:first]):
+        return i
+    return first
 
 
 def _glued_label(lines: list[Line], number: int) -> tuple[int, int, str] | None:
