@@ -168,6 +168,8 @@ def issue(vals: list[str], field: str, idxs: tuple[int, ...]) -> Fields:
             text += "-" if value in _DASHES else value
         else:
             text = f"{text} {value}" if text else value
+    if nz.is_month_name(text):  # "9 (March): 397" (Chicago): the issue's place holds the month
+        return {}
     issue_text, supplement = nz.issue(text)
     return {"issue": issue_text, "supplement": supplement or None}
 

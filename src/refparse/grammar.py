@@ -77,9 +77,18 @@ class PartsTransformer(Transformer[Tok, Any]):
         value = {
             "family": family,
             "particle": particle if text is not None else None,
-            "given": _first(c, "INIT"),
+            "given": _first(c, "INIT", "GIVEN"),
             "suffix": sfx[0].value if sfx else None,
         }
+        return Part("person", value, _at(c))
+
+    fg_person = person
+
+    def gf_person(self, c: list[Any]) -> Part:
+        """A given name, then the family name ("Julia Paulsson")."""
+        given, family = _indices(c, "TEXT", "MONTH", "INIT")
+        sfx = _parts(c, "suffix")
+        value = {"family": family, "given": given, "particle": None, "suffix": sfx[0].value if sfx else None}
         return Part("person", value, _at(c))
 
     def person_glued(self, c: list[Any]) -> Part:
@@ -184,14 +193,23 @@ class PartsTransformer(Transformer[Tok, Any]):
     def day(self, c: list[Any]) -> Part:
         return Part("day", c[0].index, _at(c))
 
+    def vdate(self, c: list[Any]) -> Part:
+        days = _parts(c, "day")
+        value = {"year": _first(c, "YEAR"), "month": _first(c, "MONTH"), "day": days[0].value if days else None}
+        return Part("vdate", value, _at(c))
+
     def _pub(self, shape: str, c: list[Any], kind: str = "pub") -> Part:
         value: dict[str, Any] = {"shape": shape, "year": _first(c, "YEAR"), "month": _first(c, "MONTH")}
         for p in c:
-            if isinstance(p, Part):
+            if isinstance(p, Part) and p.kind == "vdate":  # "13 (1992): 197": the group's date
+                value["year"], value["month"], value["day"] = p.value["year"], p.value["month"], p.value["day"]
+            elif isinstance(p, Part):
                 value[p.kind] = p.value
         vol = _first(c, "VOL")
         if vol is not None and "volume" not in value:
             value["vol_keyword"] = vol  # "volume 156" in one element
+        if vol is not None:
+            value["labelled"] = True  # "v. 34", "vol. 5": the journal may carry its place before it (ABNT)
         return Part(kind, value, _at(c))
 
     def year_volume(self, c: list[Any]) -> Part:

@@ -76,35 +76,49 @@ _PUNCT_LINE = re.compile(_PUNCT_CLASS + "+")
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
-    r"|Spring|Summer|Autumn|Fall|Winter)\.?"
+    r"|Spring|Summer|Autumn|Fall|Winter"
+    # Portuguese and Spanish, as ABNT and Vancouver print them in those languages ("out. 2013")
+    r"|[Jj]an(?:eiro)?|[Ff]ev(?:ereiro)?|[Mm]ar(?:ço)?|[Aa]br(?:il)?|[Mm]aio|[Jj]un(?:ho)?|[Jj]ul(?:ho)?"
+    r"|[Aa]go(?:sto)?|[Ss]et(?:embro)?|[Oo]ut(?:ubro)?|[Nn]ov(?:embro)?|[Dd]ez(?:embro)?"
+    r"|[Ee]ne(?:ro)?|[Ff]eb(?:rero)?|[Mm]arzo|[Mm]ayo|[Jj]unio|[Jj]ulio|[Ss]ep(?:tiembre)?|[Ss]etiembre"
+    r"|[Oo]ct(?:ubre)?|[Nn]oviembre|[Dd]ic(?:iembre)?)\.?"
 )
 _KEYWORDS: list[tuple[str, str]] = [
-    ("ETAL", r"et\.? ?al\.?|and others|u\.? ?a\.|et coll\."),
-    ("AND", r"and|&|und"),
+    ("ETAL", r"et\.? ?al\.?|and others|u\.? ?a\.|et coll\.|[ey] col\.?|et alii|e outros|y otros"),
+    ("AND", r"and|&|und|e|y"),
     ("ND", r"n\.? ?d\.?|[Nn]o date|[Uu]ndated|s\.? ?d\.?"),
     (
         "INPRESS",
         r"[Ii]n [Pp]ress|[Ff]orthcoming|[Uu]npublished(?: data| work)?|[Ii]n preparation"
         r"|[Pp]ersonal communication|[Ss]ubmitted",
     ),
-    ("IN", r"[Ii]n:?"),
-    ("EDS", r"(?:eds?|Eds?|Hrsg)\.?|[Ee]ditors?|\((?:eds?|Eds?|editors?|Editors?)\.?\)|[Ee]dited by"),
+    ("IN", r"[Ii]n:?|[Ee]m:|[Ee]n:"),
+    (
+        "EDS",
+        r"(?:eds?|Eds?|Hrsg)\.?|[Ee]ditors?|[Ee]dited by"
+        r"|\((?:eds?|Eds?|editors?|Editors?|[Oo]rgs?|[Cc]oords?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)",
+    ),
     ("DOIKW", r"doi:?|Doi:?|DOI:|https?://(?:dx\.)?doi\.org/?"),
     ("PMIDKW", r"PMID:?|PubMed(?: PMID)?:"),
     ("PMCID", r"(?:PubMed Central )?PMCID:? ?PMC(?:PMC|Pmc)?(?P<V_PMCID>\d+)"),
-    ("PP", r"pp?\.?|pages?|Pp\."),
+    ("PP", r"pp?\.?|pages?|Pp\.|págs?\."),
     ("ARTNO", r"Art(?:icle)?\.? ?(?:[Nn]o|[Nn]umber|ID|[Nn]r)\.?:?|Article ID:?|e-?[Ll]ocator:?|Artn\.?"),
-    ("VOL", r"[Vv]ol(?:ume)?s?\.?(?: (?P<V_VOL>\d+))?"),
-    ("NO", r"[Nn]o\.?|[Nn]r\.?|[Ii]ssue|[Nn]umber"),
+    ("VOL", r"(?:[Vv]ol(?:ume)?s?\.?|v\.|[Tt]omo|Bd\.)(?: ?(?P<V_VOL>\d+))?"),
+    ("NO", r"[Nn]o\.?|[Nn]r\.?|[Ii]ssue|[Nn]umber|n\.|[Nn][º°]\.?|[Nn]úm\."),
     (
         "SUPPL",
         r"(?:\d+ )?[Ss]uppl?(?:ement)?\.?(?: ?(?:[0-9]+[A-Za-z]?|[A-Z]))?"
         r"|(?:\d+ )?(?:[Pp]t\.?|[Pp]art) ?(?:\d+|[A-Z])",
     ),
-    ("AVAIL", r"Available(?: (?:from|at|online))?:?|Retrieved from:?|URL:?|Online:?|Accessible at:?"),
+    (
+        "AVAIL",
+        r"Available(?: (?:from|at|online))?:?|Retrieved from:?|URL:?|Online:?|Accessible at:?"
+        r"|Dispon[íi]vel em:?|Disponible en:?|Recuperado de:?|Verfügbar unter:?",
+    ),
     (
         "ACCESSED",
-        r"(?:[Aa]ccessed(?: on)?|[Cc]ited|[Ll]ast accessed|[Vv]iewed|[Rr]etrieved(?! from)):? ?(?P<V_ACCESSED>.*)",
+        r"(?:[Aa]ccessed(?: on)?|[Cc]ited|[Ll]ast accessed|[Vv]iewed|[Rr]etrieved(?! from)|[Aa]cess(?:o|ado) em"
+        r"|[Aa]ccedido(?: el)?|[Cc]onsultado(?: el| em)?|[Cc]itado(?: em| el)?):? ?(?P<V_ACCESSED>.*)",
     ),
     ("PRESENTED", r"(?:(?:Paper|Poster|Abstract|Oral presentation) )?[Pp]resented at:? ?(?P<V_EVENT>.*)"),
     (
@@ -117,14 +131,19 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("MONTH", r"(?:\d{1,2} )?" + _MONTHS + r"(?: ?[-/\u2013] ?" + _MONTHS + r")?(?: \d{1,2}(?:st|nd|rd|th)?)?"),
     (
         "EDITION",
-        r"(?P<V_EDITION>\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth|[Rr]ev(?:ised)?\.?)"
-        r" (?:[Ee]d(?:ition|n)?\.?)",
+        r"(?P<V_EDITION>\d+(?:st|nd|rd|th|ª|º|a|\.)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth"
+        r"|[Rr]ev(?:ised)?\.?)"
+        r" ?(?:[Ee]d(?:ition|n|ição|ición)?\.?)",
     ),
     (
         "THESIS",
         r"\[?(?P<V_THESIS>(?:Ph\.? ?D\.?|Doctoral|Master'?s?|MSc|Bachelor'?s?) (?:[Tt]hesis|[Dd]issertation)"
-        r"|[Dd]issertation|[Tt]hesis)\]?",
+        r"|[Dd]issertation|[Tt]hesis|[Tt]ese(?: \([^)]{3,40}\))?|[Dd]isserta[çc][ãa]o(?: \([^)]{3,40}\))?"
+        r"|[Tt]esis(?: doctoral| de (?:maestr[íi]a|doctorado|licenciatura))?|[Tt]ese de (?:doutorado|livre-doc[êe]ncia)"
+        r"|[Dd]isserta[çc][ãa]o de mestrado|[Mm]onografia|[Tt]rabalho de [Cc]onclus[ãa]o de [Cc]urso)\]?",
     ),
+    # "[s. l.]", "[s.n.]", "[s. l.: s. n.]": no place, no publisher (ABNT); nothing to read
+    ("NOISE", r"\[s\. ?[ln]\.(?::? ?s\. ?n\.)?\]"),
     ("GENRE", r"\[(?P<V_GENRE>[^\]]{2,40})\]"),
 ]
 
@@ -212,6 +231,8 @@ _KEYWORD_STARTS = frozenset({
     "fe", "fi", "fo", "hr", "ht", "in", "is", "ja", "ju", "la", "ma", "ms", "n", "nd", "no", "nr", "nu", "oc",
     "on", "or", "p", "pa", "pe", "ph", "pm", "po", "pp", "pr", "pt", "pu", "re", "s", "sd", "se", "si", "sp",
     "su", "th", "u", "ua", "un", "ur", "vi", "vo", "wi",
+    # Portuguese, Spanish and German labels and months (ABNT, SciELO)
+    "ag", "bd", "co", "em", "en", "mo", "nº", "nú", "ou", "pá", "te", "to", "tr", "v", "ve", "y",
 })
 
 
@@ -298,6 +319,10 @@ def _classify(text: str) -> _Kinds:
         kind = _shape(text)
         if kind is not None:  # always (NUM): the check only keeps the types honest
             return ((kind, text),)
+    if "[s" in text or "[S" in text:
+        bare = _SINE.sub(_sine, text).strip()
+        if bare != text:  # "[s. l.], v." -> ", v.": no place (ABNT); "[s. d.]" -> "s. d.": no date
+            return _classify(bare) if bare else ()
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))
     if is_link_noise(text):
@@ -330,6 +355,17 @@ def _classify(text: str) -> _Kinds:
     if compound is not None:
         return compound
     return (("PHRASE", text),)
+
+
+#: "[s. l.]" (no place), "[s. n.]" (no publisher), "[s. d.]" (no date), alone or together (ABNT).
+_SINE = re.compile(r"\[[sS]\. ?([lnd])\.(?::? ?[sS]\. ?[lnd]\.)?\]")
+
+
+_SINE_DATA = re.compile(r"[sS]\. ?d\.")
+
+
+def _sine(m: re.Match[str]) -> str:
+    return " s. d. " if _SINE_DATA.search(m.group(0)) else " "
 
 
 #: Short lines recur (marks, initials, journal abbreviations); titles rarely do.
@@ -501,7 +537,41 @@ def tokens(elements: Iterable[str]) -> Tokens:
                 after = _RULE_AFTER.get(kind, _NO_RULE)
                 if after is None or (types and types[-1] in after):
                     kind = _in_context(kind, value, types, values)
+            if kind == "COMMA" or (len(types) >= 3 and types[-2] == "COMMA"):
+                _names_before(kind, types, values)
             types.append(kind)
             values.append(value)
             numbers.append(number)
     return Tokens(tuple(types), values, numbers)
+
+
+_NAME_START = frozenset({"SEMI", "AND"})
+#: Tokens after which a text cannot be a given name printed in full: it is a surname then.
+_NOT_AFTER_GIVEN = frozenset({"INIT", "SUFFIX", "GLUED", "PARTICLE", "TEXT"})
+_CAPS_WORD = re.compile(rf"[{_UP}]{{2,4}}")
+#: Given names printed in full: capitalised words, particles between them, a last initial
+#: ("Roland", "Gersem dos Santos Luciano", "John A.", "Luis-Andrés").
+_GIVEN_NAMES = re.compile(
+    rf"[{_UP}][^\W\d_]*[a-z\u00df-\u00ff][\w'\u2019-]*"
+    rf"(?: (?:d[aeo]s?|d[ae]l|van|von|y|e|[{_UP}][^\W\d_]*[a-z\u00df-\u00ff][\w'\u2019-]*|[{_UP}]\.))*"
+)
+
+
+def _names_before(kind: str, types: list[str], values: list[str]) -> None:
+    """Rules that decide a name once the token after it is known.
+
+    * ``SILVA`` then ``,`` (ABNT): capitals before a comma where a name
+      starts are a surname, not initials (``LIMA``, ``SADE`` look like them);
+    * ``BARTHES`` ``,`` ``Roland`` then anything but initials or another
+      name part: ``Roland`` is the given name printed in full (ABNT, MLA,
+      Chicago), a ``GIVEN``.
+    """
+    if kind == "COMMA":
+        start = types and types[-1] == "INIT" and (len(types) == 1 or types[-2] in _NAME_START)
+        if start and _CAPS_WORD.fullmatch(values[-1]):
+            types[-1] = "TEXT"
+    if len(types) < 3 or types[-2] != "COMMA":
+        return
+    given = types[-1] == "TEXT" and types[-3] == "TEXT" and kind not in _NOT_AFTER_GIVEN
+    if given and (len(types) == 3 or types[-4] in _NAME_START) and _GIVEN_NAMES.fullmatch(values[-1]):
+        types[-1] = "GIVEN"

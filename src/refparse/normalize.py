@@ -300,6 +300,8 @@ def isbn(text: str | None) -> str | None:
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    # Portuguese and Spanish (fev., abr., maio, ago., set., out., dez.; ene., dic.)
+    "fev": 2, "abr": 4, "mai": 5, "ago": 8, "set": 9, "out": 10, "dez": 12, "ene": 1, "dic": 12,
 }
 _SEASONS = {"spring": 13, "summer": 14, "autumn": 15, "fall": 15, "winter": 16}
 
@@ -319,6 +321,21 @@ def month(text: str | None) -> int | None:
     if word in _SEASONS:
         return _SEASONS[word]
     return _MONTHS.get(word[:3])
+
+
+def is_month_name(text: str) -> bool:
+    """Whether a printed text is one month's name, nothing more (``March``, ``Mar.``, ``out.``; not a season)."""
+    return text.strip().rstrip(".").casefold() in _MONTH_NAMES
+
+
+#: Month names and their abbreviations in English, Portuguese and Spanish.
+_MONTH_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro "
+    "fev abr ago set out dez enero febrero marzo mayo junio julio septiembre setiembre octubre noviembre "
+    "diciembre ene dic".split()
+)
 
 
 def day(text: str | None) -> int | None:
