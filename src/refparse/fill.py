@@ -59,7 +59,7 @@ def person(family: str, given: str | None, particle: str | None = None, suffix: 
         its fields as a dict when the family name is blank, for the
         citation's validator to drop with a warning.
     """
-    family = family.strip()
+    family = nz.natural_case(family.strip())
     if particle:
         family = f"{particle.strip()} {family}".strip()
     lower_particle, core = nz.split_particle(family)

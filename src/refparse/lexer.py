@@ -65,6 +65,8 @@ _PUNCT_TYPES = {
     "/": "SLASH",
     "{": "NOISE",
     "}": "NOISE",
+    "<": "NOISE",
+    ">": "NOISE",
 }
 _PUNCT_CHARS = "".join(_PUNCT_TYPES)
 _PUNCT_CLASS = "[" + re.escape(_PUNCT_CHARS) + r"\s]"
@@ -143,7 +145,7 @@ _KEYWORDS: list[tuple[str, str]] = [
         r"|[Dd]isserta[çc][ãa]o de mestrado|[Mm]onografia|[Tt]rabalho de [Cc]onclus[ãa]o de [Cc]urso)\]?",
     ),
     # "[s. l.]", "[s.n.]", "[s. l.: s. n.]": no place, no publisher (ABNT); nothing to read
-    ("NOISE", r"\[s\. ?[ln]\.(?::? ?s\. ?n\.)?\]"),
+    ("NOISE", r"\[s\. ?[ln]\.?(?::? ?s\. ?n\.?)?\]"),
     ("GENRE", r"\[(?P<V_GENRE>[^\]]{2,40})\]"),
 ]
 
@@ -358,7 +360,7 @@ def _classify(text: str) -> _Kinds:
 
 
 #: "[s. l.]" (no place), "[s. n.]" (no publisher), "[s. d.]" (no date), alone or together (ABNT).
-_SINE = re.compile(r"\[[sS]\. ?([lnd])\.(?::? ?[sS]\. ?[lnd]\.)?\]")
+_SINE = re.compile(r"\[[sS]\. ?([lnd])\.?(?::? ?[sS]\. ?[lnd]\.?)?\]")
 
 
 _SINE_DATA = re.compile(r"[sS]\. ?d\.")

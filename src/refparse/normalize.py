@@ -61,6 +61,38 @@ _PARTICLE = _particle_pattern()
 _GLUED = re.compile(r"(?P<family>.+?)\s+(?P<initials>[A-Z\u00c0-\u00de]{1,4}|(?:[A-Z]\.\s?)+)")
 
 
+_NAME_PIECES = re.compile(r"([\s'\u2019-]+)")
+
+
+def natural_case(name: str) -> str:
+    """A name printed in capitals in its natural case (ABNT's ``SILVA`` → ``Silva``).
+
+    Each part is capitalised (``GOULET-CAZÉ`` → ``Goulet-Cazé``, ``O'CONNOR`` →
+    ``O'Connor``), particles after the first word are lower case (``SOUZA DA
+    SILVA`` → ``Souza da Silva``). A name in mixed case is returned as it is:
+    only a page's capitals are undone, never a printed spelling.
+
+    Args:
+        name: a family name as printed.
+
+    Returns:
+        The name in natural case.
+    """
+    if not name.isupper() or len(name) < 2:
+        return name
+    leading, following, _ = particles()
+    small = {*leading, *following}
+    out = []
+    for i, piece in enumerate(_NAME_PIECES.split(name)):
+        if not piece or _NAME_PIECES.fullmatch(piece):
+            out.append(piece)
+        elif i and piece.lower() in small:
+            out.append(piece.lower())
+        else:
+            out.append(piece[0] + piece[1:].lower())
+    return "".join(out)
+
+
 @lru_cache(maxsize=1 << 14)
 def split_particle(family: str) -> tuple[str | None, str]:
     """Split a lower-case particle off a family name.

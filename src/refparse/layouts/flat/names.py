@@ -63,6 +63,7 @@ _DOTTED = (
 #: Initials without dots, as Vancouver prints them ("E", "VC", "RA", "I-MA"), or two letters
 #: in mixed case ("Sa", a page's glitch the lexer reads as initials too).
 _BARE = rf"(?:[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z](?=,|;| and | & ))"
+_DOTTED_ONLY = re.compile(_DOTTED)
 #: A suffix after the initials ("Ferrell JE Jr", "Owens AP 3rd").
 _SUFFIX = r"(?: (?P<suffix>Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th))?"
 #: Full given names: capitalised words, possibly particles and a last initial ("Roland", "John A.",
@@ -94,6 +95,12 @@ _FAMILY_COMMA_INITIALS = re.compile(
 )
 _FAMILY_COMMA_GIVEN = re.compile(rf"(?P<family>{_SURNAME}), (?P<given>{_GIVEN}){_FOLLOWS}")
 _INITIALS_FAMILY = re.compile(rf"(?P<given>{_DOTTED}) ?(?P<family>{_SURNAME}){_SUFFIX}{_FOLLOWS}")
+#: "Julia Paulsson", "Mohammed B. Elowitz": given names first, after a first name printed
+#: "Family, Given" (MLA, Chicago).
+_GIVEN_WORD = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?"
+_GIVEN_FAMILY = re.compile(
+    rf"(?P<given>{_GIVEN_WORD}(?: (?:{_GIVEN_WORD}|[{_UP}]\.)){{0,2}}) (?P<family>{_SURNAME}){_SUFFIX}{_FOLLOWS}"
+)
 #: A surname alone inside a list ("…, Holderied, Surlykke A"): only before another name.
 _BARE_FAMILY = re.compile(rf"(?P<family>{_SURNAME})(?=, )")
 
@@ -105,15 +112,40 @@ class Piece(NamedTuple):
     text: str
 
 
-def _name_at(text: str, p: int, first: bool) -> tuple[list[Piece], int] | None:
-    """The elements of the name starting at ``p`` and where it ends, or ``None``."""
-    for pattern, order in (
-        (_FAMILY_COMMA_INITIALS, "fg"),
-        (_FAMILY_INITIALS, "fg"),
-        (_CAMEL, "fg"),
-        (_INITIALS_FAMILY, "gf"),
-        (_FAMILY_COMMA_GIVEN, "fg"),
-    ):
+#: The forms a name is tried in, most specific first; after a first name printed "Family,
+#: Given" and a comma (MLA, Chicago), names are printed given name first.
+_USUAL = (
+    ("family, initials", "fg"),
+    ("family initials", "fg"),
+    ("camel", "fg"),
+    ("initials family", "gf"),
+    ("family, given", "fg"),
+)
+_INVERTED_FIRST = (
+    ("initials family", "gf"),
+    ("given family", "gf"),
+    ("family, initials", "fg"),
+    ("family initials", "fg"),
+    ("camel", "fg"),
+)
+
+
+def _name_at(text: str, p: int, first: bool, inverted: bool = False) -> tuple[list[Piece], int] | None:
+    """The elements of the name starting at ``p`` and where it ends, or ``None``.
+
+    ``inverted``: the list's first name was printed "Family, Given" and a
+    comma came before this one, so given names come first here.
+    """
+    patterns = {
+        "family, initials": _FAMILY_COMMA_INITIALS,
+        "family initials": _FAMILY_INITIALS,
+        "camel": _CAMEL,
+        "initials family": _INITIALS_FAMILY,
+        "family, given": _FAMILY_COMMA_GIVEN,
+        "given family": _GIVEN_FAMILY,
+    }
+    for form, order in _INVERTED_FIRST if inverted else _USUAL:
+        pattern = patterns[form]
         m = pattern.match(text, p)
         if m is None:
             continue
@@ -168,6 +200,8 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
         return out, start
     pieces, p = found
     out.extend(pieces)
+    # "Smith, John, and Bob Jones" (MLA, Chicago): after a first "Family, Given", given first
+    comma_first = len(pieces) >= 3 and pieces[1].text == "," and not _DOTTED_ONLY.fullmatch(pieces[2].text)
     while True:
         etal = _ETAL.match(text, p)
         if etal:
@@ -177,7 +211,7 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
         if sep is None:
             return out, p
         after = sep.end() + (1 if text[sep.end() : sep.end() + 1] == " " else 0)
-        found = _name_at(text, after, False)
+        found = _name_at(text, after, False, inverted=comma_first and sep.group().strip() != ";")
         if found is None and sep.group() == ";":
             org = _ORGANIZATION.match(text, after)
             if org is not None and len(org.group().split()) <= 8:

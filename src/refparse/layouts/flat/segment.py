@@ -47,6 +47,10 @@ _DATE = re.compile(
     rf"\(\s*(?:{_YEAR}(?:\s*[,/]\s*[^()]{{0,30}})?|n\.\s?d\.?|s\.\s?d\.?|[Ii]n press|[Ff]orthcoming|[Nn]o date)\s*\)"
     rf"[.,:;]?|{_YEAR}[.,:](?=\s|$)"
 )
+#: An organisation's name in title case, then a colon and the title (Springer's "WHO: Report …").
+_ORG_COLON = re.compile(r"(?:[A-Z][\w&'-]*|of|for|and|the|on)(?: (?:[A-Z][\w&'-]*|of|for|and|the|on)){0,7}:(?= [A-Z])")
+#: Where a book's title after "In" ends: a semicolon, a bracket, its editors.
+_BOOK_END = re.compile(r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)")
 #: A year in parentheses after a few words: an author–year reference's date.
 _DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))")
 #: Where a journal's volume–issue–pages group starts (the container ends just before it):
@@ -59,9 +63,16 @@ _JOURNAL_GROUP = re.compile(
     rf"|[.,]?\s*(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*,\s*[A-Za-z]?\d)"
     r"|\s+(?=\d+\s*(?:\(\s*[\w\s.-]+\))?\s*:\s*[A-Za-z]?\d)"
     r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d)"
+    rf"|[.,]?\s+(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*:\s*[A-Za-z]?\d)"
+    r"|\s+(?=\d+,\s*[A-Za-z]?\d+\s*[-\u2013]\s*[A-Za-z]?\d+\.?(?:\s|$))"
     r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
     r"|,\s*(?=\d+\s*\(\s*[\w\s.-]+\)\s*[,.:]?\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
     rf"|\s+(?=\d+,\s*[A-Za-z]?\d+(?:\s*[-\u2013]\s*[A-Za-z]?\d+)?\s*\({_YEAR}\))"
+)
+#: A book's publisher after its title: "(World Scientific Press, 2009)" (Nature),
+#: "; CRC: Boca Raton, 2004" (MDPI, ACS).
+_BOOK_TAIL = re.compile(
+    rf"\s+\([^()]{{2,80}}(?:,|:)\s*{_YEAR}\)(?=[.,]?(?:\s|$))|;\s+(?=[^;]{{2,80}}[,:]\s*{_YEAR}[.;]?(?:\s|$))"
 )
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
 _CHAPTER = re.compile(r"\.\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|,\s+(?=In:?\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)")
@@ -81,13 +92,13 @@ _NO_STOP = frozenset(
     "univ dept nr pt pp p n t org orgs coord trad".split()
 )
 #: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
-_ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,5}|[A-Z]{1,4}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?")
+_ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,8}|[A-Z]{1,4}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?")
 
 # --------------------------------------------------------------------------- the rest
 #: Text kept whole in the rest of a reference: identifiers, and notes that carry a date or a number.
 _WHOLE = re.compile(
     r"(?:(?:doi|DOI|Doi):\s?|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+?(?=[.,;]?(?:\s|$))"
-    r"|(?:https?|ftp)://\S+?(?=[.,;)\]]?(?:\s|$))|www\.\S+?(?=[.,;)\]]?(?:\s|$))"
+    r"|(?:https?|ftp)://\S+?(?=[.,;)\]>]*(?:\s|$))|www\.\S+?(?=[.,;)\]>]*(?:\s|$))"
     r"|(?:PubMed Central )?PMCID:?\s?PMC\w+|PMC\d{4,9}"
     r"|\[(?:[Cc]ited|[Aa]ccessed|[Cc]itado|[Aa]cesso)[^\]]{0,60}\]"
     r"|(?:[Aa]ccessed|[Aa]cesso em|[Aa]cessado em|[Cc]onsultado|[Rr]etrieved|[Vv]iewed)(?: on)?:?\s"
@@ -115,7 +126,7 @@ _LABEL_WORDS = frozenset(
 )
 #: Labels that start a group of their own, even after words ("Inc. pp. 1692").
 _PAGE_LABELS = frozenset({"pp", "p", "vol", "v", "no", "n"})
-_MARK = re.compile(r"\s*([,;:()\[\]]|[.?!](?=\s|$)|\u2013|\u2014|(?<=\s)-(?=\s))\s*")
+_MARK = re.compile(r"\s*([,;:()\[\]<>]|[.?!](?=\s|$)|\u2013|\u2014|(?<=\s)-(?=\s))\s*")
 _NUMBER = re.compile(r"[A-Za-z]{0,3}\d[\w.\u2013-]*")
 
 
@@ -154,7 +165,7 @@ def _abbreviated(piece: str, loose: bool = False) -> bool:
     if not 0 < len(words) <= 6:
         return False
     if loose:
-        return any(_ABBREVIATED.fullmatch(w) for w in words)
+        return _ABBREVIATED.fullmatch(words[0]) is not None
     return all(_ABBREVIATED.fullmatch(w) for w in words) and len(words) <= 3
 
 
@@ -208,6 +219,10 @@ class _Cutter:
         if dated is not None:
             self.emit(0, dated.start())
             return dated.start()
+        colon = _ORG_COLON.match(self.text)
+        if colon is not None and colon.end() < end:  # "WHO: Report on …" (Springer)
+            self.emit(0, colon.end() - 1)
+            return colon.end() - 1
         chapter = _CHAPTER.search(self.text, 0, end)
         if chapter:
             return 0  # "Title. In: ..." — the title zone takes it
@@ -249,6 +264,9 @@ class _Cutter:
                 return chapter.start()
         ends = _sentence_ends(text, q, len(text), strict=True)
         end = ends[0] if ends else len(text)
+        book = _BOOK_TAIL.search(text, q, end + 1)  # "Title (World Scientific, 2009).", "Title; CRC: Boca Raton, 2004."
+        if book is not None:
+            end = book.start()
         identifier = _WHOLE.search(text, q, end)  # a URL or DOI ends a title, whatever precedes it
         if identifier is not None and text[identifier.start()] not in "[":
             end = identifier.start()
@@ -297,6 +315,15 @@ class _Cutter:
         first = len(pieces) - 1
         while first > 0 and self._joins_container(pieces[first - 1], pieces[first]):
             first -= 1
+        if first > 0:
+            # "…International Body Project I. Pers. Soc. Psychol. Bull.": the title's last sentence
+            # ends at an initial, and the journal's first word is in it
+            a, b = pieces[first - 1]
+            weak = [e for e in _sentence_ends(text, a, b, strict=False) if e + 1 < b]
+            tail = text[pieces[first][0] : pieces[first][1]].strip(" .")
+            if weak and _abbreviated(text[weak[-1] + 1 : b].strip(" .")) and _abbreviated(tail, loose=True):
+                pieces[first - 1 : first] = [(a, weak[-1] + 1), (weak[-1] + 1, b)]
+                first += 1
         if first > 0:
             title_end = pieces[first - 1][1]
             mark = title_end - 1
@@ -360,11 +387,36 @@ class _Cutter:
         marker = _IN.search(text, p)
         if marker is not None:
             names, end = scan_authors(text, marker.end() + 1)
+            self._whole(p, marker.start())
+            self.emit(marker.start(), marker.end())
             if names:  # "In: Brown DD, Fox CF, editors." — the editors, name by name
-                self._whole(p, marker.end())
                 self.out.extend(names)
                 p = end
+            else:  # "In Forensic Human Identification: An Introduction; Thompson, T., Eds.;" — the book
+                p = self._book(marker.end())
         self._whole(p, len(text))
+
+    def _book(self, p: int) -> int:
+        """A book's title after "In" when no editors come first.
+
+        It ends at a semicolon, a bracket, its editors, or a sentence's end
+        that abbreviations do not continue ("In Proc. Twenty-Fifth Conf. …;").
+        """
+        text = self.text
+        stop = _BOOK_END.search(text, p)
+        end = stop.start() if stop else len(text)
+        pieces = self._pieces(p, end, strict=True)
+        if len(pieces) > 1:
+            k = 1
+            while k < len(pieces) and _abbreviated(text[pieces[k - 1][0] : pieces[k - 1][1]].strip(" .")):
+                k += 1
+            end = pieces[k - 1][1]
+            while end > p and text[end - 1] in " .":
+                end -= 1
+            if text[end : end + 1] == "." and _abbreviated(text[pieces[k - 1][0] : end].split()[-1]):
+                end += 1
+        self.emit(p, end)
+        return end
 
     def _whole(self, p: int, end: int) -> None:
         """Identifiers and dated notes whole; the plain text between them cut at its marks."""
