@@ -227,10 +227,6 @@ def _segments(items: list[Any]) -> list[tuple[Part, Any]]:
     return out
 
 
-def _comma(item: Any) -> bool:
-    return isinstance(item, Tok) and item.type == "COMMA"
-
-
 def _sep_then_year(items: list[Any], seg: Part, nxt: Any) -> bool:
     """``Publisher; 2005`` or ``Publisher, 2005``: a separator, then the year."""
     return isinstance(nxt, Tok) and nxt.type in ("SEMI", "COMMA") and _year_after(items, seg)
@@ -270,7 +266,7 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
     if journal_like or s.has("container_title"):
         first = next((c for c in parts if c.kind in ("pub", "journal_pages")), None)
         before = [(seg, nxt) for seg, nxt in segments if first is None or seg.at < first.at]
-        if len(before) >= 2 and first is not None and first.value.get("labelled") and _comma(before[-2][1]):
+        if len(before) >= 2 and first is not None and first.value.get("labelled") and before[-2][0].tail == "COMMA":
             # "Educação e Pesquisa, São Paulo, v. 34" (ABNT): the journal, then its place
             s.add("container_title", "text", before[-2][0].value)
             s.add("publisher_place", "text", before[-1][0].value)

@@ -158,8 +158,13 @@ class PartsTransformer(Transformer[Tok, Any]):
     def title(self, c: list[Any]) -> Part:
         return Part("title", _first(c, "TEXT", "PHRASE", "GLUED"), _at(c))
 
-    def segment(self, c: list[Any]) -> Part:
+    untitled_contributors = contributors
+
+    def journal(self, c: list[Any]) -> Part:
         return Part("segment", c[0].index, _at(c))
+
+    def segment(self, c: list[Any]) -> Part:
+        return Part("segment", c[0].index, _at(c), c[-1].type if len(c) > 1 else None)
 
     # ---------------------------------------------------------------- volume / issue / pages
     def volume(self, c: list[Any]) -> Part:

@@ -187,7 +187,7 @@ _SHAPES: list[tuple[str, str]] = [
     ("YEAR", r"(?:1[4-9]\d\d|20\d\d)[a-z]?"),
     ("LONGNUM", r"\d{6,9}"),
     ("NUM", r"\d+"),
-    ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th"),
+    ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th|Neto|Filho|J[úu]nior|Sobrinho"),
     ("LOC", r"(?:[A-Z]{1,10}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
     # "\d+(?:[A-Za-z]\d*)?", not "\d+[A-Za-z]?\d*": the same strings, but a run of digits
     # splits one way only (the other took time quadratic in the run).
@@ -197,7 +197,11 @@ _SHAPES: list[tuple[str, str]] = [
         "INIT",
         # Each repetition takes at most one space, so a run of "A. " has one
         # way to match (a space on either side of the hyphen made it exponential).
-        rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)+|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?",
+        # Particles may sit between dotted initials or after them ("C. da S. T.", "D. F. de.": Brazilian
+        # APA); each starts with a lower-case d or v, an initial with a capital, so the split is unique.
+        rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)+"
+        rf"(?:(?:d[aeo]s?|del|der|van|von)\.? ?(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)*)*"
+        rf"|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?",
     ),
 ]
 _SHAPE = re.compile(_alternatives(_SHAPES))
@@ -205,6 +209,8 @@ _SHAPE = re.compile(_alternatives(_SHAPES))
 _WRAP_LEAD, _WRAP_TRAIL = "([\u201c\"", ")],;:\u201d\""
 _WRAPPED = re.compile(rf"(?P<lead>[{re.escape(_WRAP_LEAD)}]*)(?P<core>.+?)(?P<trail>[{re.escape(_WRAP_TRAIL)}]*)")
 _DIGIT = re.compile(r"\d")
+#: "In W. C. S.", "In: R. Lee", "Em: SILVA": the chapter keyword, then the first editor's name.
+_OPENS_WITH_IN = re.compile(rf"([Ii]n:?|[Ee]m:|[Ee]n:) ((?:[{_UP}][a-z]{{0,2}}\.|[{_UP}]{{2,}}\b).*)")
 # A text node after an element: leading punctuation, a space, then words.
 # All the leading marks at once (". . , "), so the rest starts with a word.
 _TEXT_NODE = re.compile(r"(?P<lead>[.,;:)\]]+(?: [.,;:)\]]+)* ?)(?P<rest>[^\s.,;:)\]].*)")  # no nested "+": linear
@@ -353,6 +359,9 @@ def _classify(text: str) -> _Kinds:
     node = _TEXT_NODE.fullmatch(text)
     if node is not None:
         return (*_punct(node.group("lead")), *_classify(node.group("rest")))
+    opening = _OPENS_WITH_IN.fullmatch(text) if text[:1] in "IiEe" else None
+    if opening is not None:  # "In W. C. S." (a text node and the editors' initials on one line)
+        return (("IN", opening.group(1)), *_classify(opening.group(2)))
     compound = _compound(text)
     if compound is not None:
         return compound
@@ -541,6 +550,8 @@ def tokens(elements: Iterable[str]) -> Tokens:
                     kind = _in_context(kind, value, types, values)
             if kind == "COMMA" or (len(types) >= 3 and types[-2] == "COMMA"):
                 _names_before(kind, types, values)
+            elif kind == "YEAR" and len(types) >= 3:
+                _untitled_journal(types)
             types.append(kind)
             values.append(value)
             numbers.append(number)
@@ -557,6 +568,17 @@ _GIVEN_NAMES = re.compile(
     rf"[{_UP}][^\W\d_]*[a-z\u00df-\u00ff][\w'\u2019-]*"
     rf"(?: (?:d[aeo]s?|d[ae]l|van|von|y|e|[{_UP}][^\W\d_]*[a-z\u00df-\u00ff][\w'\u2019-]*|[{_UP}]\.))*"
 )
+
+
+def _untitled_journal(types: list[str]) -> None:
+    """Before a year: a text right after the names' closing semicolon is a journal, not a title.
+
+    ``Shen`` ``,`` ``J.`` ``;`` ``Chem. Rev`` ``.`` then ``2016``: ACS lists
+    that print no title. Marked ``JTEXT`` so the grammar reads no title.
+    """
+    at = len(types) - 2 if types[-1] == "DOT" else len(types) - 1
+    if at >= 2 and types[at] == "TEXT" and types[at - 1] == "SEMI" and types[at - 2] == "INIT":
+        types[at] = "JTEXT"
 
 
 def _names_before(kind: str, types: list[str], values: list[str]) -> None:

@@ -22,11 +22,15 @@ class Part(NamedTuple):
         kind: what the grammar recognised (``person``, ``segment``, ``pub`` ...).
         value: token indices (an int, a dict of ints, a list of parts ...).
         at: index of the part's first token.
+        tail: the type of a separator the rule ended with, if any.
     """
 
     kind: str
     value: Any
     at: int = -1
+    #: The separator a rule took after its content, when it took one (``COMMA``
+    #: for "Journal," — the journal of "Journal, Place, v. 34").
+    tail: str | None = None
 
 
 class Rejection(NamedTuple):

@@ -121,6 +121,14 @@ _USUAL = (
     ("initials family", "gf"),
     ("family, given", "fg"),
 )
+#: After a semicolon in a list of "Family, Initials" (ACS, ABNT): the same form, never
+#: initials first ("Calcaterra, A.; D’Acquarica, I.; J. Pharm. Biomed. Anal." — a journal).
+_SEMICOLON_LIST = (
+    ("family, initials", "fg"),
+    ("family, given", "fg"),
+    ("family initials", "fg"),
+    ("camel", "fg"),
+)
 _INVERTED_FIRST = (
     ("initials family", "gf"),
     ("given family", "gf"),
@@ -130,11 +138,14 @@ _INVERTED_FIRST = (
 )
 
 
-def _name_at(text: str, p: int, first: bool, inverted: bool = False) -> tuple[list[Piece], int] | None:
+def _name_at(
+    text: str, p: int, first: bool, inverted: bool = False, semicolons: bool = False
+) -> tuple[list[Piece], int] | None:
     """The elements of the name starting at ``p`` and where it ends, or ``None``.
 
     ``inverted``: the list's first name was printed "Family, Given" and a
     comma came before this one, so given names come first here.
+    ``semicolons``: a list of "Family, Initials" names set apart by semicolons.
     """
     patterns = {
         "family, initials": _FAMILY_COMMA_INITIALS,
@@ -144,7 +155,8 @@ def _name_at(text: str, p: int, first: bool, inverted: bool = False) -> tuple[li
         "family, given": _FAMILY_COMMA_GIVEN,
         "given family": _GIVEN_FAMILY,
     }
-    for form, order in _INVERTED_FIRST if inverted else _USUAL:
+    forms = _INVERTED_FIRST if inverted else _SEMICOLON_LIST if semicolons else _USUAL
+    for form, order in forms:
         pattern = patterns[form]
         m = pattern.match(text, p)
         if m is None:
@@ -201,7 +213,8 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
     pieces, p = found
     out.extend(pieces)
     # "Smith, John, and Bob Jones" (MLA, Chicago): after a first "Family, Given", given first
-    comma_first = len(pieces) >= 3 and pieces[1].text == "," and not _DOTTED_ONLY.fullmatch(pieces[2].text)
+    comma_form = len(pieces) >= 3 and pieces[1].text == ","
+    comma_first = comma_form and not _DOTTED_ONLY.fullmatch(pieces[2].text)
     while True:
         etal = _ETAL.match(text, p)
         if etal:
@@ -211,7 +224,9 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
         if sep is None:
             return out, p
         after = sep.end() + (1 if text[sep.end() : sep.end() + 1] == " " else 0)
-        found = _name_at(text, after, False, inverted=comma_first and sep.group().strip() != ";")
+        semicolon = sep.group().strip() == ";"
+        found = _name_at(text, after, False, inverted=comma_first and not semicolon,
+                         semicolons=semicolon and comma_form)
         if found is None and sep.group() == ";":
             org = _ORGANIZATION.match(text, after)
             if org is not None and len(org.group().split()) <= 8:
