@@ -101,7 +101,7 @@ _KEYWORDS: list[tuple[str, str]] = [
         r"|\((?:eds?|Eds?|editors?|Editors?|[Oo]rgs?|[Cc]oords?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)",
     ),
     ("DOIKW", r"doi:?|Doi:?|DOI:|https?://(?:dx\.)?doi\.org/?"),
-    ("PMIDKW", r"PMID:?|PubMed(?: PMID)?:"),
+    ("PMIDKW", r"PMID:?|PMid:?|PubMed(?: PMID)?:"),
     ("PMCID", r"(?:PubMed Central )?PMCID:? ?PMC(?:PMC|Pmc)?(?P<V_PMCID>\d+)"),
     ("PP", r"pp?\.?|pages?|Pp\.|págs?\."),
     ("ARTNO", r"Art(?:icle)?\.? ?(?:[Nn]o|[Nn]umber|ID|[Nn]r)\.?:?|Article ID:?|e-?[Ll]ocator:?|Artn\.?"),

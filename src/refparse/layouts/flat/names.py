@@ -58,7 +58,9 @@ _SURNAME = rf"(?:{_PARTICLE}{{0,3}}(?:{_elided()})?{_WORD}(?: (?:{_PARTICLE}{{0,
 _INITIAL = rf"[{_UP}][{_LO}]?\."
 _DOTTED = (
     rf"(?:{_INITIAL}(?:(?: ?-|\u2010) ?{_INITIAL})?"
-    rf"(?: ?(?:(?:da|de|do|dos|das|del|van|von) )?{_INITIAL}(?:-[{_UP}]\.)?)*)"
+    rf"(?: ?(?:(?:da|de|do|dos|das|del|van|von)\.? )?{_INITIAL}(?:-[{_UP}]\.)?)*"
+    # a particle after the initials ("Barros, S. L. de", "Souza, F. F. de."; Brazilian APA)
+    r"(?: (?:da|de|do|dos|das|del|van|von)\b\.?)?)"
 )
 #: Initials without dots, as Vancouver prints them ("E", "VC", "RA", "I-MA"), or two letters
 #: in mixed case ("Sa", a page's glitch the lexer reads as initials too).
@@ -90,8 +92,10 @@ _CAMEL = re.compile(
     rf"(?P<family>(?:{_PARTICLE}{{0,2}})(?:{_WORD} (?:{_PARTICLE}{{0,2}})){{0,2}}[{_UP}][\w'\u2019-]*?[{_LO}])"
     rf"(?P<given>[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z]){_FOLLOWS}"
 )
+#: A suffix printed before the comma ("Faro Jr., A. C.", "Silveira Neto, S.", "Cominatto Junior, J.L.").
+_SUFFIX_FIRST = r"(?: (?P<suffix_first>Jr\.?|Sr\.?|Neto|Filho|J[úu]nior|Sobrinho|II|III|IV))?"
 _FAMILY_COMMA_INITIALS = re.compile(
-    rf"(?P<family>{_SURNAME}), ?(?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}"
+    rf"(?P<family>{_SURNAME}?){_SUFFIX_FIRST}, ?(?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}"
 )
 _FAMILY_COMMA_GIVEN = re.compile(rf"(?P<family>{_SURNAME}), (?P<given>{_GIVEN}){_FOLLOWS}")
 _INITIALS_FAMILY = re.compile(rf"(?P<given>{_DOTTED}) ?(?P<family>{_SURNAME}){_SUFFIX}{_FOLLOWS}")
@@ -170,6 +174,9 @@ def _name_at(
             pieces.append(Piece(start, text[start:end]))
             if pattern is not _INITIALS_FAMILY and group == "f" and text[end] == ",":
                 pieces.append(Piece(end, ","))
+        if "suffix_first" in pattern.groupindex and m.group("suffix_first"):
+            at = m.start("suffix_first")
+            pieces.insert(1, Piece(at, m.group("suffix_first")))
         if "suffix" in pattern.groupindex and m.group("suffix"):
             pieces.append(Piece(m.start("suffix"), m.group("suffix")))
         return pieces, m.end()
@@ -193,6 +200,17 @@ def _given_is_plausible(given: str, first: bool) -> bool:
 #: An organisation among the authors, after a semicolon ("…, Oxman AD; HARLOT plc."):
 #: a few words without digits up to the next semicolon or full stop.
 _ORGANIZATION = re.compile(r"[^\W\d_][^;.\d]{1,80}?(?=;|\.\s|,? et al|$)")
+
+
+def _is_organization(name: str, after: str) -> bool:
+    """An organisation after a semicolon: a few words, not an abbreviated journal before its year."""
+    words = name.split()
+    if not 2 <= len(words) <= 8 or _YEAR_NEXT.match(after):
+        return False
+    return not all(len(w.rstrip(".")) <= 5 and w[:1].isupper() for w in words)
+
+
+_YEAR_NEXT = re.compile(r"\.?\s*(?:1[5-9]|20)\d\d\b")
 
 
 def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
@@ -229,7 +247,7 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
                          semicolons=semicolon and comma_form)
         if found is None and sep.group() == ";":
             org = _ORGANIZATION.match(text, after)
-            if org is not None and len(org.group().split()) <= 8:
+            if org is not None and _is_organization(org.group(), text[org.end() :]):
                 found = [Piece(after, org.group().rstrip())], org.end()
         if found is None:
             etal = _ETAL.match(text, sep.start())

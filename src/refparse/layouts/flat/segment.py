@@ -49,6 +49,12 @@ _DATE = re.compile(
 )
 #: An organisation's name in title case, then a colon and the title (Springer's "WHO: Report …").
 _ORG_COLON = re.compile(r"(?:[A-Z][\w&'-]*|of|for|and|the|on)(?: (?:[A-Z][\w&'-]*|of|for|and|the|on)){0,7}:(?= [A-Z])")
+#: The editors' role after their names: ", editors.", " (Org.).", ", eds.", " (ed.),".
+_ROLE = re.compile(
+    r"\s*[,.]?\s*(?:\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
+    r"|(?:[Ee]ditors?|[Ee]ds?|[Oo]rgs?|[Cc]oords?)\.?)[.,:]?\s*"
+)
+_STARTS_TEXT = re.compile(r"\s*[A-Z\u00c0-\u00de\u201c\"]")
 #: Where a book's title after "In" ends: a semicolon, a bracket, its editors.
 _BOOK_END = re.compile(r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)")
 #: A year in parentheses after a few words: an author–year reference's date.
@@ -74,10 +80,24 @@ _JOURNAL_GROUP = re.compile(
 _BOOK_TAIL = re.compile(
     rf"\s+\([^()]{{2,80}}(?:,|:)\s*{_YEAR}\)(?=[.,]?(?:\s|$))|;\s+(?=[^;]{{2,80}}[,:]\s*{_YEAR}[.;]?(?:\s|$))"
 )
+#: A book's "Place: Publisher, year" (ABNT, Vancouver): a sentence that starts with a place,
+#: then a colon, a publisher and a year.
+_PLACE_PUBLISHER_YEAR = re.compile(
+    rf"(?<=[.?!] )[A-Z\u00c0-\u00de][\w\u00c0-\u017f' -]{{1,40}}(?:\([^()]{{1,20}}\))?(?:, [A-Z]{{2}})?: "
+    rf"[^.;:]{{2,80}}[,;] ?{_YEAR}"
+)
+#: What a title does not run on over: an edition, a genre, a date, a label, a link.
+_NOT_TITLE = re.compile(rf"\bed\.|\bedn\b|\bedition\b|\[|\b{_YEAR}\b|https?://|\b(?:vol|v|n|no|pp?)\. ?\d|\bIn:")
+#: A genre in brackets after a title ("[Tese de Doutorado]", "[dissertação]", "[Vídeo]"); "[Internet]"
+#: belongs to the title as printed.
+_GENRE = re.compile(r"\s\[(?![Ii]nternet\]|[Oo]nline\])[^\]]{3,80}\]")
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
 _CHAPTER = re.compile(r"\.\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|,\s+(?=In:?\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)")
 #: "In:", "In", "Em:", "En:" before the editors of a book.
-_IN = re.compile(r"(?<![^\s.,])(?:[Ii]n|[Ee]m|[Ee]n):?(?=\s+[A-Z\u00c0-\u00de])")
+_IN = re.compile(
+    r"(?:(?<=\.\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
+    r"(?=\s+[A-Z\u00c0-\u00de\u201c\"])(?!\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico|[Pp]ress)\b)"
+)
 #: A group that opens with "year:" — a book's pages after its publisher ("Boca Raton: CRC; 2004:2051"),
 #: where a colon before it is "Place: Publisher", not a journal's subtitle.
 _YEAR_PAGES = re.compile(r"[.,;]?\s*\d{4}[a-z]?\s*:")
@@ -108,6 +128,8 @@ _WHOLE = re.compile(
     r"|ISBN(?:-1[03])?:?\s?[0-9][0-9Xx -]{8,20}[0-9Xx]"
     r"|arXiv:\s?\S+?(?=[.,;]?(?:\s|$))"
     r"|\[[^\]]{2,40}\]"
+    r"|\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
+    r"|\b\d{1,2}(?:\.|[ª°º]|st|nd|rd|th)?\s?(?:ed\.|edn\.?|edição|edición|edition)"
 )
 #: After a comma: more of a place, then a colon and a publisher (", IL, USA: University …").
 _PLACE_COLON = re.compile(
@@ -118,6 +140,10 @@ _PLACE_COLON = re.compile(
 _BRACKETED = re.compile(
     r"\((?!(?:[Ee]ds?|[Oo]rgs?|[Cc]oords?|[Ee]ditors?|[Ee]ditor|[Cc]omp|[Tt]rad)\.?\))"
     r"[A-Z\u00c0-\u00de][\w.\u00c0-\u017f' -]{0,30}\)"
+)
+#: Labels whose colon is part of them.
+_COLON_LABEL = re.compile(
+    r"(?:\b(?:PMID|PMid|PMCID|DOI|doi|Doi|ISBN|ISSN|URL)|[Aa]vailable(?: from| at)?|Dispon[íi]vel em)$"
 )
 #: Labels whose full stop is part of them.
 _LABEL_WORDS = frozenset(
@@ -265,8 +291,10 @@ class _Cutter:
         ends = _sentence_ends(text, q, len(text), strict=True)
         end = ends[0] if ends else len(text)
         book = _BOOK_TAIL.search(text, q, end + 1)  # "Title (World Scientific, 2009).", "Title; CRC: Boca Raton, 2004."
-        if book is not None:
-            end = book.start()
+        end = book.start() if book is not None else self._book_title_end(q, end)
+        genre = _GENRE.search(text, q, end)  # "… inclusivas [Tese de Doutorado, PUC-Rio]."
+        if genre is not None:
+            end = genre.start()
         identifier = _WHOLE.search(text, q, end)  # a URL or DOI ends a title, whatever precedes it
         if identifier is not None and text[identifier.start()] not in "[":
             end = identifier.start()
@@ -274,6 +302,25 @@ class _Cutter:
                 end -= 1
         self.emit(q, end)
         return end
+
+    def _book_title_end(self, q: int, end: int) -> int:
+        """A book's title runs on to its "Place: Publisher, year" ("Cinismos. Retrato de los filósofos …").
+
+        A book's subtitle after a full stop, or a volume after a number
+        ("Discursos I - V. Madrid: Gredos"), is its title's; an edition, a
+        genre or a year between them stops it.
+        """
+        text = self.text
+        place = _PLACE_PUBLISHER_YEAR.search(text, q)
+        if place is None or place.start() <= end:
+            return end
+        between = text[end : place.start()]
+        if _NOT_TITLE.search(between):
+            return end
+        stop = place.start()
+        while stop > q and text[stop - 1] in " .":
+            stop -= 1
+        return stop
 
     def _quoted(self, q: int) -> int | None:
         text = self.text
@@ -389,9 +436,13 @@ class _Cutter:
             names, end = scan_authors(text, marker.end() + 1)
             self._whole(p, marker.start())
             self.emit(marker.start(), marker.end())
-            if names:  # "In: Brown DD, Fox CF, editors." — the editors, name by name
+            if names:  # "In: Brown DD, Fox CF, editors." — the editors, name by name, then the book
                 self.out.extend(names)
-                p = end
+                role = _ROLE.match(text, end)
+                if role is not None:
+                    self._whole(end, role.end())
+                    end = role.end()
+                p = self._book(end) if _STARTS_TEXT.match(text, end) else end
             else:  # "In Forensic Human Identification: An Introduction; Thompson, T., Eds.;" — the book
                 p = self._book(marker.end())
         self._whole(p, len(text))
@@ -445,6 +496,8 @@ class _Cutter:
                 continue
             if mark == "," and _PLACE_COLON.match(text, m.start(1), end):
                 continue
+            if mark == ":" and _COLON_LABEL.search(text, p, m.start(1)):
+                continue  # "PMid:", "DOI:", "Available from:" — the label with its colon
             if mark == "(":
                 close = _BRACKETED.match(text, m.start(1), end)
                 if close is not None and m.start(1) > p and text[m.start(1) - 1] == " ":
