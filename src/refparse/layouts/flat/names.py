@@ -90,7 +90,7 @@ _FAMILY_INITIALS = re.compile(rf"(?P<family>{_SURNAME}) (?P<given>{_DOTTED}|{_BA
 #: when the space between them was a tag).
 _CAMEL = re.compile(
     rf"(?P<family>(?:{_PARTICLE}{{0,2}})(?:{_WORD} (?:{_PARTICLE}{{0,2}})){{0,2}}[{_UP}][\w'\u2019-]*?[{_LO}])"
-    rf"(?P<given>[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z]){_FOLLOWS}"
+    rf"(?P<given>[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z])(?P<suffix>Jr|Sr|2nd|3rd)?{_FOLLOWS}"
 )
 #: A suffix printed before the comma ("Faro Jr., A. C.", "Silveira Neto, S.", "Cominatto Junior, J.L.").
 _SUFFIX_FIRST = r"(?: (?P<suffix_first>Jr\.?|Sr\.?|Neto|Filho|J[úu]nior|Sobrinho|II|III|IV))?"
@@ -106,7 +106,7 @@ _GIVEN_FAMILY = re.compile(
     rf"(?P<given>{_GIVEN_WORD}(?: (?:{_GIVEN_WORD}|[{_UP}]\.)){{0,2}}) (?P<family>{_SURNAME}){_SUFFIX}{_FOLLOWS}"
 )
 #: A surname alone inside a list ("…, Holderied, Surlykke A"): only before another name.
-_BARE_FAMILY = re.compile(rf"(?P<family>{_SURNAME})(?=, )")
+_BARE_FAMILY = re.compile(rf"(?P<family>{_SURNAME})(?=, | \((?:1[5-9]|20)\d\d[a-z]?\))")
 
 
 class Piece(NamedTuple):
@@ -182,8 +182,8 @@ def _name_at(
         return pieces, m.end()
     if not first:
         m = _BARE_FAMILY.match(text, p)
-        if m is not None and _name_at(text, m.end() + 2, False) is not None:
-            return [Piece(p, m.group("family"))], m.end()
+        if m is not None and (text[m.end()] == " " or _name_at(text, m.end() + 2, False) is not None):
+            return [Piece(p, m.group("family"))], m.end()  # "…, Holderied, Surlykke A", "…, Tesser (2003)"
     return None
 
 

@@ -32,6 +32,7 @@ import re
 from functools import cache
 
 from ...grammar_files import read_sections
+from ...normalize import looks_like_publisher
 from .names import Piece, scan_authors
 
 # --------------------------------------------------------------------------- shared patterns
@@ -56,7 +57,10 @@ _ROLE = re.compile(
 )
 _STARTS_TEXT = re.compile(r"\s*[A-Z\u00c0-\u00de\u201c\"]")
 #: Where a book's title after "In" ends: a semicolon, a bracket, its editors.
-_BOOK_END = re.compile(r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)")
+_BOOK_END = re.compile(
+    r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
+    r"|[.,]\s+(?=pp?\.\s?\d|[Cc]hapter\b)"
+)
 #: A year in parentheses after a few words: an author–year reference's date.
 _DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))")
 #: Where a journal's volume–issue–pages group starts (the container ends just before it):
@@ -456,6 +460,11 @@ class _Cutter:
         text = self.text
         stop = _BOOK_END.search(text, p)
         end = stop.start() if stop else len(text)
+        for comma in re.finditer(r",\s", text[p:end]):  # ", Cambridge University Press, Cambridge."
+            rest = text[p + comma.end() : end].split(". ")[0]
+            if looks_like_publisher(rest.split(",")[0]):
+                end = p + comma.start()
+                break
         pieces = self._pieces(p, end, strict=True)
         if len(pieces) > 1:
             k = 1
