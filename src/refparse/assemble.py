@@ -127,6 +127,8 @@ def assemble(children: list[Any]) -> Plan:
             _date_part(s, p.value)
         elif p.kind == "title":
             s.add("title", "text", p.value)
+        elif p.kind == "same_authors":
+            s.add("same_authors", "const", True)
 
     conference = next((i for i, c in enumerate(items) if isinstance(c, Part) and c.kind == "conference"), None)
     if conference is not None:

@@ -160,6 +160,9 @@ class PartsTransformer(Transformer[Tok, Any]):
 
     untitled_contributors = contributors
 
+    def same_authors(self, c: list[Any]) -> Part:
+        return Part("same_authors", None, _at(c))
+
     def journal(self, c: list[Any]) -> Part:
         return Part("segment", c[0].index, _at(c))
 

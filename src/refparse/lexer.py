@@ -209,6 +209,8 @@ _SHAPE = re.compile(_alternatives(_SHAPES))
 _WRAP_LEAD, _WRAP_TRAIL = "([\u201c\"", ")],;:\u201d\""
 _WRAPPED = re.compile(rf"(?P<lead>[{re.escape(_WRAP_LEAD)}]*)(?P<core>.+?)(?P<trail>[{re.escape(_WRAP_TRAIL)}]*)")
 _DIGIT = re.compile(r"\d")
+#: A same-author dash: three or more dashes or underscores, or two em dashes ("———.", "______.").
+_SAME_AUTHORS = re.compile(r"(?:[\u2014_-] ?){3,}[.,]?|\u2014\u2014[.,]?")
 #: "In W. C. S.", "In: R. Lee", "Em: SILVA": the chapter keyword, then the first editor's name.
 _OPENS_WITH_IN = re.compile(rf"([Ii]n:?|[Ee]m:|[Ee]n:) ((?:[{_UP}][a-z]{{0,2}}\.|[{_UP}]{{2,}}\b).*)")
 # A text node after an element: leading punctuation, a space, then words.
@@ -331,6 +333,8 @@ def _classify(text: str) -> _Kinds:
         bare = _SINE.sub(_sine, text).strip()
         if bare != text:  # "[s. l.], v." -> ", v.": no place (ABNT); "[s. d.]" -> "s. d.": no date
             return _classify(bare) if bare else ()
+    if _SAME_AUTHORS.fullmatch(text):  # "———." (Chicago, MLA, ABNT): the authors of the reference before
+        return (("SAME", text),)
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))
     if is_link_noise(text):

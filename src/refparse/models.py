@@ -36,8 +36,10 @@ CitationType = Literal[
 
 #: Parse status of a reference: ``parsed`` when the grammar accepted it;
 #: ``recovered`` when the grammar rejected it and fields were recovered by the
-#: fallback (the citation then carries a ``grammar`` diagnostic).
-Status = Literal["parsed", "recovered"]
+#: fallback (the citation then carries a ``grammar`` diagnostic); ``suspect``
+#: when the grammar accepted it but its fields fail a plausibility check
+#: (:mod:`refparse.plausible`; a ``suspect`` diagnostic says why).
+Status = Literal["parsed", "recovered", "suspect"]
 
 MIN_YEAR = 1450
 MAX_YEAR = 2100
@@ -231,14 +233,15 @@ class Citation(_Value):
 
     @property
     def reason(self) -> str | None:
-        """Why a recovered citation is not a clean parse; ``None`` when it is.
+        """Why a recovered or suspect citation is not a clean parse; ``None`` when it is.
 
-        The grammar's messages when it rejected something, else the first
-        warning (a card without a title, a DOI that is not a DOI).
+        The grammar's messages when it rejected something, the doubts when
+        its fields are implausible, else the first warning (a card without a
+        title, a DOI that is not a DOI).
         """
         if self.status == "parsed":
             return None
-        grammar = [w.message for w in self.warnings if w.code == "grammar"]
+        grammar = [w.message for w in self.warnings if w.code in ("grammar", "suspect")]
         if grammar:
             return "; ".join(grammar)
         return self.warnings[0].message if self.warnings else "rejected"

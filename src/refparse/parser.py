@@ -55,7 +55,7 @@ def make_plan(tokens: Tokens) -> Plan:
 #: DOI, "pp." before pages, "et al" as the truncated-list flag, "In:").
 MARKERS = frozenset({
     "DOT", "COMMA", "SEMI", "COLON", "LPAR", "RPAR", "DASH", "QUOTE", "AND", "QMARK", "SLASH", "NOISE",
-    "ETAL", "IN", "EDS", "DOIKW", "PMIDKW", "PP", "ARTNO", "NO", "VOL", "AVAIL", "ND",
+    "ETAL", "IN", "EDS", "DOIKW", "PMIDKW", "PP", "ARTNO", "NO", "VOL", "AVAIL", "ND", "SAME",
 })
 
 

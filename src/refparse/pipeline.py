@@ -1,4 +1,4 @@
-"""The pipeline: read → split → tokenize → parse → fill → validate.
+"""The pipeline: read → split → tokenize → parse → fill → validate → check.
 
 :func:`parse` reads like the stages it calls; :class:`CitationStream` is the
 streaming form the batch converter uses so that memory stays flat however
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from . import layouts
+from . import layouts, plausible
 from .errors import InputError, OptionError
 from .fill import fill
 from .layouts.base import Block, Layout, Lexed
@@ -47,12 +47,14 @@ def _default_layout() -> Layout:
     return layout_named(layouts.DEFAULT)
 
 
-def parse_block(block: Block, layout: Layout | None = None) -> Citation:
+def parse_block(block: Block, layout: Layout | None = None, previous: Citation | None = None) -> Citation:
     """Parse one reference block into a citation; never raises.
 
     Args:
         block: a reference from a layout's splitter.
         layout: the layout that split it (default: :data:`refparse.layouts.DEFAULT`).
+        previous: the reference before it, whose authors a same-author dash
+            ("———.") stands for.
 
     Returns:
         The citation; ``status="recovered"`` with a ``grammar`` warning when
@@ -62,7 +64,7 @@ def parse_block(block: Block, layout: Layout | None = None) -> Citation:
     """
     layout = layout or _default_layout()
     try:
-        return _parse_block(block, layout)
+        return _parse_block(block, layout, previous)
     except Exception as e:
         start, end = block.span
         warning = Diagnostic(code="internal", message=f"not parsed: internal error ({type(e).__name__}: {e})",
@@ -72,7 +74,7 @@ def parse_block(block: Block, layout: Layout | None = None) -> Citation:
                         warnings=(warning,))
 
 
-def _parse_block(block: Block, layout: Layout) -> Citation:
+def _parse_block(block: Block, layout: Layout, previous: Citation | None) -> Citation:
     lexed = layout.tokenize(block)
     tokens = lexed.tokens
     plan = plan_for(tokens)
@@ -94,9 +96,11 @@ def _parse_block(block: Block, layout: Layout) -> Citation:
             Diagnostic(code="grammar", message="skipped: " + unexpected(tokens, r.at, r.expected, line), line=line)
         )
     fields = fill(plan, tokens.values)
+    if fields.pop("same_authors", False):
+        fields = _same_authors(fields, previous, warnings, start)
     if plan.unplaced:
         fields = _keep_unplaced(fields, plan, lexed, warnings)
-    return _CITATION(
+    citation = _CITATION(
         {
             **fields,
             "number": block.number,
@@ -107,6 +111,18 @@ def _parse_block(block: Block, layout: Layout) -> Citation:
             "warnings": tuple(warnings),
         }
     )
+    return plausible.check(citation)
+
+
+def _same_authors(
+    fields: dict[str, Any], previous: Citation | None, warnings: list[Diagnostic], line: int
+) -> dict[str, Any]:
+    """"———." stands for the previous reference's authors (Chicago, MLA, ABNT)."""
+    if previous is None or not previous.authors:
+        warnings.append(Diagnostic(code="same-authors", line=line,
+                                   message="a same-author dash with no authors before it to stand for"))
+        return fields
+    return {**fields, "authors": previous.authors, "et_al": previous.et_al}
 
 
 def _keep_unplaced(fields: dict[str, Any], plan: Plan, lexed: Lexed, warnings: list[Diagnostic]) -> dict[str, Any]:
@@ -151,9 +167,11 @@ class CitationStream:
 
     def __iter__(self) -> Iterator[Citation]:
         layout = self.layout
+        previous = None
         for block in self._document:
             self.count += 1
-            yield parse_block(block, layout)
+            previous = parse_block(block, layout, previous)
+            yield previous
 
     def result(self, citations: tuple[Citation, ...] = ()) -> ParseResult:
         """The document's result; pass the citations to include them."""

@@ -96,9 +96,12 @@ class FileResult:
         references: references found.
         parsed: references the grammar accepted whole.
         unparsed: references kept with recovered fields only.
+        suspect: references parsed whole whose fields fail a plausibility
+            check (counted in ``parsed`` too; see :mod:`refparse.plausible`).
         warnings: every diagnostic: ``{"reference", "line", "code", "message"}``
             (when the settings keep them; ``warning_count`` counts them always).
         unparsed_references: ``{"reference", "lines", "reason"}`` per unparsed one.
+        suspect_references: ``{"reference", "lines", "reason"}`` per suspect one.
         seconds: wall time spent on this input.
     """
 
@@ -112,8 +115,10 @@ class FileResult:
     references: int = 0
     parsed: int = 0
     unparsed: int = 0
+    suspect: int = 0
     warnings: list[dict[str, Any]] = field(default_factory=list)
     unparsed_references: list[dict[str, Any]] = field(default_factory=list)
+    suspect_references: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     seq: int = field(default=-1, repr=False)
     part: str | None = field(default=None, repr=False)
@@ -193,6 +198,11 @@ def _tally(result: FileResult, c: Citation, keep_warnings: bool) -> None:
     line = c.span.start if c.span else None
     if c.status == "parsed":
         result.parsed += 1
+    elif c.status == "suspect":  # parsed, but its fields fail a plausibility check
+        result.parsed += 1
+        result.suspect += 1
+        lines = [c.span.start, c.span.end] if c.span else None
+        result.suspect_references.append({"reference": c.number, "lines": lines, "reason": c.reason})
     else:
         result.unparsed += 1
         lines = [c.span.start, c.span.end] if c.span else None
@@ -287,7 +297,7 @@ def _convert(task: Task, result: FileResult, should_stop: Callable[[], bool]) ->
     result.output = task.output
     result.part = task.part
     # Text kept in a note because no field took it is not a full parse either.
-    if result.unparsed or fell_back or not result.placed_all:
+    if result.unparsed or result.suspect or fell_back or not result.placed_all:
         result.status = "warning"
 
 

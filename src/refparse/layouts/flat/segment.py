@@ -35,6 +35,9 @@ from ...grammar_files import read_sections
 from ...normalize import looks_like_publisher
 from .names import Piece, scan_authors
 
+#: A same-author dash at a reference's start ("———.", "______.", "---.").
+SAME_AUTHOR = re.compile(r"(?:[\u2014_-] ?){3,}[.,]?|\u2014\u2014[.,]?")
+
 # --------------------------------------------------------------------------- shared patterns
 _QUOTES_OPEN = "\u201c\"\u2018\u00ab'"
 _QUOTE_CLOSE = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb", "'": "'"}
@@ -237,6 +240,10 @@ class _Cutter:
 
     # ----------------------------------------------------------------- zones
     def authors(self) -> int:
+        same = SAME_AUTHOR.match(self.text)
+        if same is not None:  # "———. Title" — the authors of the reference before
+            self.emit(0, same.end())
+            return same.end()
         names, p = scan_authors(self.text)
         if names:
             self.out.extend(names)

@@ -30,6 +30,7 @@ from ...noise import is_noise
 from ...read import Line
 from ..base import Block, Split
 from .names import scan_authors
+from .segment import SAME_AUTHOR
 
 #: A label at a line's start: "12.", "12 ", "[12]", "(12)", "12)".
 _LABEL = re.compile(r"(?:\[(\d{1,7})\]|\((\d{1,7})\)|(\d{1,7})(?:[.)](?!\d)|(?=\s)))(?:\s*(?=\S)|$)")
@@ -41,8 +42,6 @@ _HEADING = re.compile(
     r"|literatur(?:verzeichnis)?|works cited|referências(?: bibliográficas)?|referencias(?: bibliográficas)?"
     r"|références(?: bibliographiques)?|riferimenti bibliografici|cited literature|sources)\s*:?"
 )
-#: A same-author dash at a reference's start ("———.", "______.", "--.").
-SAME_AUTHOR = re.compile(r"(?:[\u2014\u2013\u2012_-]\s?){2,}[.,]?")
 #: A word in capitals then a comma or full stop: an ABNT surname or an organisation ("SILVA,", "BRASIL.").
 _CAPS = r"[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'\u2019-]+"
 _CAPS_START = re.compile(rf"{_CAPS}(?: {_CAPS})*(?:, [A-Z\u00c0-\u00de](?:\.|[a-z\u00df-\u00ff]+)|\.)")

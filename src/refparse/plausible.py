@@ -1,0 +1,127 @@
+"""Stage 5 — plausibility: a parse whose fields do not make sense says so.
+
+The grammar accepts a reference when its token types fit a rule; it cannot
+see that the "title" is a given name (``BARTHES, Roland.`` read as an
+organisation and a title), that the "journal" is a label word (``v.``), or
+that a year sits where no year can. A wrong answer reported as a success is
+the worst outcome, so each citation the grammar accepted is checked here, on
+its values, and one that fails a check becomes ``status="suspect"`` with a
+``suspect`` warning per reason. Its fields are kept as parsed: the user (or
+a later stage) decides; every output carries the status and the reason.
+
+Each check is a small pure function from a citation to a reason (or
+``None``), listed in :data:`CHECKS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .models import Citation, Diagnostic, Organization, Person
+
+#: Words that label a part of a reference and are never a journal, a title or a name.
+LABEL_WORDS = frozenset(
+    "v v. vol vol. vols n n. no no. nº p p. pp pp. pag pág in in: em em: en en: et al et al. eds eds. ed ed. "
+    "editor editors org org. orgs orgs. doi doi: pmid available accessed disponível acesso cited s.l. s.n. "
+    "internet online".split()
+)
+_CAPITALISED_WORDS = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ]+(?: (?:d[aeo]s?|de|del|van|von|[A-ZÀ-Þ][a-zß-ÿ]+)){0,3}")
+_YEARISH = re.compile(r"(?:1[5-9]|20)\d\d")
+
+
+def _label_as_field(c: Citation) -> str | None:
+    """A label word taken for the journal, the book or the title ("v.", "In:", "et al.")."""
+    for name, value in (("journal", c.container_title), ("title", c.title), ("publisher", c.publisher)):
+        if value is not None and value.strip().casefold().rstrip(",;:") in LABEL_WORDS:
+            return f"the {name} is the label {value.strip()!r}"
+    return None
+
+
+def _title_is_a_name(c: Citation) -> str | None:
+    """A title of capitalised name words printed right after a comma and an author in capitals.
+
+    ``BARTHES, Roland.`` read as the organisation BARTHES and the title
+    "Roland" (ABNT's full given names): the reading a reader would never make.
+    """
+    if c.title is None or len(c.authors) != 1 or not isinstance(c.authors[0], Organization):
+        return None
+    org = c.authors[0].name
+    given = c.title.strip(" .")
+    printed_after = re.match(rf"\s*{re.escape(org)}\s*,\s*{re.escape(given)}", c.raw) is not None
+    if org.isupper() and printed_after and _CAPITALISED_WORDS.fullmatch(given):
+        return f"the title {c.title!r} reads as the given name of {org!r}"
+    return None
+
+
+def _label_as_name(c: Citation) -> str | None:
+    """An author whose surname is a label word ("In", "Available", "Disponível")."""
+    for p in (*c.authors, *c.editors):
+        if isinstance(p, Person) and p.family.casefold().rstrip(".:") in LABEL_WORDS and not p.given:
+            return f"the author {p.family!r} is a label word"
+    return None
+
+
+def _pages_backwards(c: Citation) -> str | None:
+    """A page range that ends before it starts (both numbers)."""
+    pages = c.pages
+    if pages is None or pages.last is None or not (pages.first.isdigit() and pages.last.isdigit()):
+        return None
+    if int(pages.last) < int(pages.first):
+        return f"the pages {pages.printed!r} end before they start"
+    return None
+
+
+def _year_in_a_number_field(c: Citation) -> str | None:
+    """No date, but a year-shaped volume or first page: the year went to the wrong field."""
+    if c.date is not None:
+        return None
+    for name, value in (("volume", c.volume), ("first page", c.pages.first if c.pages else None)):
+        if value is not None and _YEARISH.fullmatch(value):
+            return f"no year, and the {name} {value!r} looks like one"
+    return None
+
+
+#: The checks, in the order their reasons are reported.
+CHECKS: tuple[Callable[[Citation], str | None], ...] = (
+    _label_as_field,
+    _title_is_a_name,
+    _label_as_name,
+    _pages_backwards,
+    _year_in_a_number_field,
+)
+
+
+def doubts(c: Citation) -> list[str]:
+    """Every reason to doubt a citation's fields (empty when none).
+
+    Args:
+        c: a citation as the parser made it.
+
+    Returns:
+        One sentence per failed check.
+    """
+    return [reason for check in CHECKS if (reason := check(c)) is not None]
+
+
+def check(c: Citation) -> Citation:
+    """The citation, marked ``suspect`` with one warning per doubt when any check fails.
+
+    Only a ``parsed`` citation is checked: a recovered one already says what
+    went wrong.
+
+    Args:
+        c: a citation as the parser made it.
+
+    Returns:
+        ``c`` itself when nothing is doubtful, else a copy with
+        ``status="suspect"`` and the reasons as ``suspect`` warnings.
+    """
+    if c.status != "parsed":
+        return c
+    reasons = doubts(c)
+    if not reasons:
+        return c
+    line = c.span.start if c.span else None
+    extra = tuple(Diagnostic(code="suspect", message=f"doubtful: {r}", line=line) for r in reasons)
+    return c.model_copy(update={"status": "suspect", "warnings": (*c.warnings, *extra)})
