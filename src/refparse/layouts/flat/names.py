@@ -78,14 +78,15 @@ _ETAL_RX = r"(?:,? ?(?:et al\.?|e col\.?|y col\.?|et coll\.|and others|u\. ?a\.)
 #: The list's end after a name: a mark before the title or date, a year, or (after dotted
 #: initials, ABNT) the title itself.
 _END_RX = (
-    r"[.:]?\s*[(\[]|(?:[.,:;]\s*|\s+)[\u201c\"\u2018\u00ab]|[.:](?:\s|$)|\s+\d{4}|[,;]\s*\d{4}|$"
+    r"[.:]?\s*[(\[]|(?:[.,:;]\s*|\s+)[\u201c\"\u2018\u00ab]|[.:](?:\s(?![A-Z\u00c0-\u00de]\.[\s,-])|$)"
+    r"|\s+\d{4}|[,;]\s*\d{4}|$"
     r"|(?<=\.)\s+(?=\S)"
 )
 _FOLLOWS = rf"(?={_SEP_RX}|{_ETAL_RX}|{_END_RX})"
 _SEP = re.compile(_SEP_RX)
 _ETAL = re.compile(_ETAL_RX)
 
-_FAMILY_INITIALS = re.compile(rf"(?P<family>{_SURNAME}) (?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}")
+_FAMILY_INITIALS = re.compile(rf"(?P<family>{_SURNAME}) (?P<given>{_BARE}|{_DOTTED}){_SUFFIX}{_FOLLOWS}")
 #: "LevinLA", "ChenI-MA", "FodorAa": a page's surname and initials glued together (PLOS,
 #: when the space between them was a tag).
 _CAMEL = re.compile(
@@ -172,7 +173,7 @@ def _name_at(
             name = "family" if group == "f" else "given"
             start, end = m.span(name)
             pieces.append(Piece(start, text[start:end]))
-            if pattern is not _INITIALS_FAMILY and group == "f" and text[end] == ",":
+            if form in ("family, initials", "family, given") and group == "f" and text[end] == ",":
                 pieces.append(Piece(end, ","))
         if "suffix_first" in pattern.groupindex and m.group("suffix_first"):
             at = m.start("suffix_first")

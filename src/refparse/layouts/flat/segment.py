@@ -76,6 +76,7 @@ _JOURNAL_GROUP = re.compile(
     rf"|[.,]?\s*(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*,\s*[A-Za-z]?\d)"
     r"|\s+(?=\d+\s*(?:\(\s*[\w\s.-]+\))?\s*:\s*[A-Za-z]?\d)"
     r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d)"
+    r"|\s+(?=\d+,\s*no\.\s*\w+)"
     rf"|[.,]?\s+(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*:\s*[A-Za-z]?\d)"
     r"|\s+(?=\d+,\s*[A-Za-z]?\d+\s*[-\u2013]\s*[A-Za-z]?\d+\.?(?:\s|$))"
     r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
@@ -301,6 +302,8 @@ class _Cutter:
                 return chapter.start()
         ends = _sentence_ends(text, q, len(text), strict=True)
         end = ends[0] if ends else len(text)
+        if ends and text[end] in "?!":  # a question is the title's own
+            end += 1
         book = _BOOK_TAIL.search(text, q, end + 1)  # "Title (World Scientific, 2009).", "Title; CRC: Boca Raton, 2004."
         end = book.start() if book is not None else self._book_title_end(q, end)
         genre = _GENRE.search(text, q, end)  # "… inclusivas [Tese de Doutorado, PUC-Rio]."
@@ -429,6 +432,8 @@ class _Cutter:
         dotted = "." in body[:-1]
         if body.endswith(".") and not dotted:
             stop -= 1
+        elif dotted and not body.endswith(".") and text[end : end + 1] == ".":  # "J. Am. Chem. Soc." then "2015,"
+            end = stop = end + 1
         comma = text.rfind(", ", start, stop)
         where = text[comma + 2 : stop] if comma >= 0 else ""
         if place and comma >= 0 and _PLACE.fullmatch(where):
@@ -480,7 +485,8 @@ class _Cutter:
             end = pieces[k - 1][1]
             while end > p and text[end - 1] in " .":
                 end -= 1
-            if text[end : end + 1] == "." and _abbreviated(text[pieces[k - 1][0] : end].split()[-1]):
+            dotted = "." in text[p : end - 1]
+            if text[end : end + 1] == "." and dotted and _abbreviated(text[pieces[k - 1][0] : end].split()[-1]):
                 end += 1
         self.emit(p, end)
         return end

@@ -220,8 +220,8 @@ class FlatStream(Split):
             if top is None or length > top[0]:
                 top = (length, first, n - length + 1)
         if top is None or top[0] < 2:
-            if top is not None and len(candidates) == 1 and top[2] == 1:
-                return top[1], 1  # a list of one numbered reference
+            if top is not None and len(candidates) == 1 and (top[2] == 1 or top[1] == _first_text(head)):
+                return top[1], top[2]  # one numbered reference ("[12] Parker R, …" pasted alone)
             return None
         return top[1], top[2]
 
@@ -328,6 +328,11 @@ class FlatStream(Split):
                 return not starts and (line.text[:1].islower() or not _cites([line]))
             return not (starts and finished and strong_start(line.text))
         return not starts and line.text[:1].islower()
+
+
+def _first_text(head: list[Line]) -> int:
+    """The index of the first line that is not a heading."""
+    return next((i for i, line in enumerate(head) if not is_heading(line.text)), 0)
 
 
 def _label_after_stray(text: str, expected: int) -> tuple[int, int] | None:
