@@ -235,7 +235,7 @@ def test_hostile_text_stays_text(page: WebDriver, server: LiveServer) -> None:
 
 def test_a_paste_over_the_cap_is_refused_before_and_by_the_server(page: WebDriver, server: LiveServer) -> None:
     page.get(server.url + "/")
-    set_value(page, "text", "x" * (6 * 1024 * 1024))
+    page.execute_script("document.getElementById('text').value = 'x'.repeat(6 * 1024 * 1024)")
     page.find_element(By.ID, "read").click()
     message = wait(page, lambda d: d.find_element(By.ID, "size-error").is_displayed() and text_of(d, "size-error"))
     assert message.startswith("This is 6 MB; this server accepts at most 5 MB at a time.")
@@ -266,7 +266,8 @@ def test_keyboard_edit_of_the_author_list(page: WebDriver, server: LiveServer, d
     wait(page, lambda d: d.find_elements(By.ID, "edited-3"))
     assert page.switch_to.active_element.get_attribute("id") == "edit-3"  # focus back where it was
     assert [li.text for li in page.find_elements(By.CSS_SELECTOR, "#fields-3 [data-field=authors] li")] == [
-        "Zugmaier, G", "Locatelli, F", "Okafor, N", "et al."]
+        "Zugmaier, G", "Locatelli, F", "Okafor, N"]
+    assert page.find_element(By.CSS_SELECTOR, "#fields-3 [data-field=authors] .after").text == "et al."
     csl = json.loads(download(page, downloads, "download-csljson").read_text(encoding="utf-8"))
     assert csl[3]["author"][:3] == [{"family": "Zugmaier", "given": "G."}, {"family": "Locatelli", "given": "F."},
                                     {"family": "Okafor", "given": "N."}]

@@ -29,12 +29,13 @@ COLOUR = {
 
 
 class Shown(NamedTuple):
-    """One field beside the raw text: its model name, label, value(s) in words and colour."""
+    """One field beside the raw text: its model name, label, value(s) in words, colour, and a note after them."""
 
     name: str
     label: str
     values: tuple[str, ...]
     colour: str | None
+    after: str | None = None
 
 
 def name_text(p: Any) -> str:
@@ -64,9 +65,8 @@ def shown_fields(c: Citation) -> list[Shown]:
         people = getattr(c, role)
         if people:
             names = tuple(name_text(p) for p in people)
-            if getattr(c, "et_al" if role == "authors" else f"{role}_et_al", False):
-                names = (*names, "et al.")
-            out.append(Shown(role, label(role), names, COLOUR[role]))
+            truncated = getattr(c, "et_al" if role == "authors" else f"{role}_et_al", False)
+            out.append(Shown(role, label(role), names, COLOUR[role], "et al." if truncated else None))
     out.append(Shown("type", "Type", (c.type,), None))
     if c.date:
         out.append(Shown("date", "Year", (date_text(c),), COLOUR["date"]))
