@@ -33,7 +33,8 @@ class DoiJob:
         found: DOIs added.
         failed: lookups that failed (each reference says why in a warning).
         ambiguous: references several records fitted equally (no DOI added).
-        state: ``running``, ``done`` or ``failed``.
+        state: ``running``, ``done``, ``stopped`` or ``failed``.
+        stop: set to stop the search before its next references.
         error: why the search stopped, when it failed.
         changed: indices of the entries the search changed.
     """
@@ -45,6 +46,7 @@ class DoiJob:
     ambiguous: int = 0
     state: str = "running"
     error: str | None = None
+    stop: bool = False
     changed: set[int] = field(default_factory=set)
 
 
@@ -67,6 +69,9 @@ def run(doc: Document, job: DoiJob, todo: list[Entry], options: EnrichOptions) -
     client = CrossrefClient(options)
     try:
         for at in range(0, len(todo), step):
+            if job.stop:
+                job.state = "stopped"
+                return
             chunk = todo[at: at + step]
             before = [e.current for e in chunk]
             after = enrich(before, options, client=client)

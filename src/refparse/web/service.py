@@ -216,6 +216,8 @@ def export_as(
         raise OptionError(f"unknown download {kind!r}; choose one of {', '.join(downloads())}")
     options = dict(spec.options)
     if spec.format == "text":
+        if style and style not in styles():  # shipped styles only: a .csl path would read the server's files
+            raise OptionError(f"unknown style {style!r}; choose one of {', '.join(styles())}")
         options["style"] = style or "vancouver"
         if locale:
             options["locale"] = locale

@@ -23,7 +23,7 @@ from ..errors import OptionError, RefparseError
 from . import dois, service
 from .app import render
 from .editing import MAIN_FIELDS, ROLES, EditError, apply_op, build, choice_fields, draft_from_form, draft_of
-from .forms import FormError, read_form
+from .forms import Form, FormError, read_form
 from .store import Document, DocumentStore, Entry, Source
 
 router = APIRouter(include_in_schema=False)
@@ -49,6 +49,14 @@ def _doc(request: Request, doc_id: str) -> Document:
         raise HTTPException(404, "This reference list is no longer in memory (the server was restarted, or "
                                  "forgot it to make room). Paste it again.")
     return doc
+
+
+async def _read(request: Request) -> Form:
+    """The request's form, read in memory (a malformed one is a 400 in words)."""
+    try:
+        return read_form(await request.body(), request.headers.get("content-type", ""))
+    except FormError as e:
+        raise HTTPException(400, str(e)) from e
 
 
 def _entry(doc: Document, i: int) -> Entry:
@@ -95,7 +103,7 @@ def _read_in_background(store: DocumentStore, doc: Document) -> None:
 async def paste(request: Request) -> Response:
     """Read a paste and its uploads into a new document; on to its review."""
     try:
-        form = read_form(await request.body(), request.headers.get("content-type", ""))
+        form = await _read(request)
         fmt = service.check_format(form.get("format"))
     except (FormError, OptionError) as e:
         return _start(request, 400, (str(e),))
@@ -136,7 +144,7 @@ def _counts(doc: Document) -> service.Counts:
 
 
 @router.get("/documents/{doc_id}")
-def review(request: Request, doc_id: str, page: int = 1, show: str = "all") -> Response:
+def review(request: Request, doc_id: str, page: str = "1", show: str = "all") -> Response:
     """The review: counts, input, downloads, DOIs and one page of references."""
     doc = _doc(request, doc_id)
     if doc.state == "reading":
@@ -148,10 +156,10 @@ def review(request: Request, doc_id: str, page: int = 1, show: str = "all") -> R
         shown = _filter(doc, show)
         size = request.app.state.settings.page_size
         pages = max(1, math.ceil(len(shown) / size))
-        page = min(max(page, 1), pages)
-        rows = shown[(page - 1) * size: page * size]
+        number = min(max(int(page) if page.isdigit() else 1, 1), pages)
+        rows = shown[(number - 1) * size: number * size]
         counts = _counts(doc)
-    return render(request, "review.html", doc=doc, rows=rows, page=page, pages=pages, show=show,
+    return render(request, "review.html", doc=doc, rows=rows, page=number, pages=pages, show=show,
                   shows=SHOWS, matching=len(shown), counts=counts, formats=format_names(),
                   downloads=service.downloads(), styles=service.styles(), job=doc.doi_job)
 
@@ -193,7 +201,7 @@ async def change(request: Request, doc_id: str, i: int) -> Response:
     """The edit form's buttons: save, cancel, reset, read again, or a change to a list of names."""
     doc = _doc(request, doc_id)
     entry = _entry(doc, i)
-    form = read_form(await request.body(), request.headers.get("content-type", ""))
+    form = await _read(request)
     op = form.get("op", "save")
     if op == "cancel":
         return _row(request, doc, entry, focus=True)
@@ -238,7 +246,7 @@ async def reviewed(request: Request, doc_id: str, i: int) -> Response:
     """Set or clear a reference's reviewed mark."""
     doc = _doc(request, doc_id)
     entry = _entry(doc, i)
-    form = read_form(await request.body(), request.headers.get("content-type", ""))
+    form = await _read(request)
     with doc.lock:
         entry.reviewed = form.get("reviewed") == "1"
     return _row(request, doc, entry)
@@ -250,7 +258,7 @@ async def reread(request: Request, doc_id: str, k: int) -> Response:
     doc = _doc(request, doc_id)
     if not 0 <= k < len(doc.sources):
         raise HTTPException(404, "There is no such text in this list.")
-    form = read_form(await request.body(), request.headers.get("content-type", ""))
+    form = await _read(request)
     try:
         fmt = service.check_format(form.get("format"))
     except OptionError as e:
@@ -302,6 +310,17 @@ def find_dois(request: Request, doc_id: str) -> Response:
     if options is None:
         raise HTTPException(409, request.app.state.settings.enrich_off)
     job = dois.start(doc, options)
+    return render(request, "_dois.html", doc=doc, job=job, changed=[])
+
+
+@router.post("/documents/{doc_id}/dois/stop")
+def stop_dois(request: Request, doc_id: str) -> Response:
+    """Stop a running DOI search after the references being looked up (what was found is kept)."""
+    doc = _doc(request, doc_id)
+    job = doc.doi_job
+    if job is None:
+        raise HTTPException(404, "No DOI search was started for this list.")
+    job.stop = True
     return render(request, "_dois.html", doc=doc, job=job, changed=[])
 
 
