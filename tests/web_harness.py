@@ -106,12 +106,22 @@ def wait(driver: WebDriver, condition: Callable[[WebDriver], Any], timeout: floa
     return WebDriverWait(driver, timeout, poll_frequency=0.05, ignored_exceptions=ignored).until(condition)
 
 
-def set_value(driver: WebDriver, element_id: str, text: str) -> None:
-    """Put text into a field the way a paste does (at once; typing 50 kB key by key takes minutes)."""
+def set_value(driver: WebDriver, element_id: str, text: str, chunk: int = 1 << 20) -> None:
+    """Put text into a field the way a paste does (at once; typing 50 kB key by key takes minutes).
+
+    A long text goes over in pieces of ``chunk`` characters into a script variable, then into
+    the field in one assignment: one WebDriver command carrying megabytes can outlast the
+    driver's read timeout on a busy machine, and appending to the field piece by piece makes
+    the browser keep every intermediate value for undo.
+    """
     element = driver.find_element(By.ID, element_id)
+    driver.execute_script("window.refparsePaste = '';")
+    for at in range(0, len(text), chunk):
+        driver.execute_script("window.refparsePaste += arguments[0];", text[at: at + chunk])
     driver.execute_script(
-        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
-        element, text,
+        "arguments[0].value = window.refparsePaste; delete window.refparsePaste;"
+        "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        element,
     )
 
 
