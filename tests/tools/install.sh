@@ -18,6 +18,12 @@ need_cmd() {  # need_cmd COMMAND PACKAGE...: queue the packages when COMMAND is 
 
 # --- sections (one per group of tests) -------------------------------------
 
+# --- web: the review page's browser tests (tests/test_web_browser.py) --------
+# Debian's headless Chromium and its chromedriver, driven by selenium (a Python
+# test dependency); selenium is pointed at both, so it never downloads a driver.
+need_cmd chromium chromium
+need_cmd chromedriver chromium-driver
+
 # --- install ----------------------------------------------------------------
 if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo=""
