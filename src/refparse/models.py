@@ -212,7 +212,9 @@ class Citation(_Value):
         notes: list[Diagnostic] = []
         date = data.get("date")
         year = date.get("year") if isinstance(date, dict) else getattr(date, "year", None)
-        if year is not None and not (MIN_YEAR <= int(year) <= MAX_YEAR):
+        if isinstance(year, str) and year.strip().isdigit():
+            year = int(year)
+        if isinstance(year, int) and not isinstance(year, bool) and not (MIN_YEAR <= year <= MAX_YEAR):
             notes.append(Diagnostic(code="year-range", message=f"year {year} is impossible; dropped"))
             data = {**data, "date": None}
         for role in ("authors", "editors"):
