@@ -125,7 +125,7 @@ _ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,8}|[A-Z]{1,4}|&|of|and|the|de|der|fÃ
 # --------------------------------------------------------------------------- the rest
 #: Text kept whole in the rest of a reference: identifiers, and notes that carry a date or a number.
 _WHOLE = re.compile(
-    r"(?:(?:doi|DOI|Doi):\s?|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+?(?=[.,;]?(?:\s|$))"
+    r"(?:(?:doi|DOI|Doi):\s?|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+?(?=>?[.,;]?(?:\s|$))"
     r"|(?:https?|ftp)://\S+?(?=[.,;)\]>]*(?:\s|$))|www\.\S+?(?=[.,;)\]>]*(?:\s|$))"
     r"|(?:PubMed Central )?PMCID:?\s?PMC\w+|PMC\d{4,9}"
     r"|\[(?:[Cc]ited|[Aa]ccessed|[Cc]itado|[Aa]cesso)[^\]]{0,60}\]"

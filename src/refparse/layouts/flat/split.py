@@ -97,6 +97,11 @@ def strong_start(text: str) -> bool:
 
 #: A year just after the names: "(2010)", ", 2007.", ". 2010.".
 _YEAR_SOON = re.compile(r"[.,]?\s*\(?(?:1[5-9]|20)\d\d[a-z]?\b")
+#: What a line starts with when it goes on with the reference before: a note on access, a link's label.
+_CONTINUING = re.compile(
+    r"(?:Acesso em|Acessado em|Accessed|Consultado|Citado em|Retrieved|Dispon[íi]vel em|Available (?:from|at)"
+    r"|doi:|DOI:|PMID|PMCID|ISBN|Epub|\[cited|\[Internet\]|<https?://)"
+)
 #: A line ending with a link or DOI.
 _LINKED = re.compile(r"(?:https?://\S+|\b10\.\d{4,9}/\S+)$")
 #: A line that ends a sentence or a reference: a full stop, a closing bracket, a digit, a link.
@@ -319,6 +324,8 @@ class FlatStream(Split):
             return True
         starts = starts_reference(line.text)
         finished = _FINISHED.search(previous.text) is not None
+        if _CONTINUING.match(line.text):  # "Acesso em: 12 jan. 2013.", "doi: 10.1…", "[cited 2020 Mar 23]"
+            return True
         if wrap is not None and _LINKED.search(previous.text) and line.text[:1].isupper():
             return False  # a reference's last element is its link
         if paragraphs:
