@@ -59,16 +59,28 @@ def _significant(words: Iterable[str]) -> set[str]:
     return {w for w in words if (len(w) > 2 and w not in STOPWORDS) or w.isdigit() or _ROMAN.match(w)}
 
 
+#: The prefix a publisher puts before the title of the article itself once it is
+#: retracted or withdrawn (Elsevier's ``RETRACTED: …``, ``WITHDRAWN: …``), folded.
+RENAMED = re.compile(r"^(?:retracted article|retracted|withdrawn) (?=\S)")
+
+
+def unrenamed(title: str) -> str:
+    """A folded title without a ``retracted``/``withdrawn`` prefix (the title the work was cited by)."""
+    return RENAMED.sub("", title, count=1)
+
+
 def title_variants(item: Work) -> list[str]:
     """Every form under which Crossref may hold a work's title, folded.
 
-    Title alone, title with its subtitle, original-language and short titles.
+    Title alone, title with its subtitle, original-language and short titles,
+    and each without the ``RETRACTED:`` prefix of a retracted article.
     """
     titles = [t for t in item.get("title") or [] if t]
     subtitles = [s for s in item.get("subtitle") or [] if s]
     out = [fold(t) for t in titles]
     out += [fold(f"{t} {s}") for t in titles[:1] for s in subtitles[:1]]
     out += [fold(t) for t in (item.get("original-title") or []) + (item.get("short-title") or []) if t]
+    out += [unrenamed(t) for t in out]
     return [t for t in dict.fromkeys(out) if t]
 
 
@@ -172,10 +184,14 @@ def compare_first_author(cited: Any, authors: Sequence[Work]) -> Verdict:
     return "conflict"
 
 
-def _years(item: Work, key: str) -> int | None:
+def year_of(item: Work, key: str) -> int | None:
+    """The year of one of a record's dates (``issued``, ``published-print`` …), or ``None``."""
     parts = (item.get(key) or {}).get("date-parts") or [[None]]
     y = parts[0][0] if parts and parts[0] else None
     return int(y) if isinstance(y, int) or (isinstance(y, str) and y.isdigit()) else None
+
+
+_years = year_of
 
 
 def compare_year(cited: int | None, item: Work) -> Verdict:
@@ -228,6 +244,24 @@ def first_page(page: str | None) -> str:
     if not page:
         return ""
     return re.split(r"[-\u2010-\u2015,]", page.strip(), maxsplit=1)[0].rstrip()  # linear on runs of spaces
+
+
+def last_page(page: str | None) -> str:
+    """The last page of a Crossref ``page`` value, expanded (``"875-91"`` → ``"891"``; none: ``""``)."""
+    if not page:
+        return ""
+    parts = re.split(r"[-\u2010-\u2015]", page.strip(), maxsplit=1)
+    if len(parts) < 2:
+        return ""
+    first, last = parts[0].strip(), parts[1].strip().split(",")[0].strip()
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return last
+
+
+def page_key(text: str | None) -> str:
+    """A page or article number folded for comparison (``"73.e1"`` → ``"73e1"``)."""
+    return _number_key(text)
 
 
 def compare_page(cited: str | None, item: Work) -> Verdict:

@@ -55,6 +55,7 @@ from .fields import (
     compare_year,
     fold,
     title_variants,
+    unrenamed,
 )
 
 #: Record types that are never a citable work in a reference list.
@@ -147,6 +148,8 @@ def _notice(cited_title: str, item: Work) -> str | None:
         return "response to another work (" + ", ".join(sorted(relations)) + ")"
     cited = fold(cited_title)
     for title in title_variants(item):
+        if title != unrenamed(title) and _same_title(cited, unrenamed(title)):
+            continue  # the retracted or withdrawn article itself, renamed "RETRACTED: …": it is the work
         start = _NOTICE_START.match(title)
         if start and not cited.startswith(start.group(0)):
             return f"notice title ({start.group(0)!r})"
@@ -155,6 +158,10 @@ def _notice(cited_title: str, item: Work) -> str | None:
             if extra & _NOTICE_WORDS:
                 return "title contains the cited title plus " + ", ".join(sorted(extra & _NOTICE_WORDS))
     return None
+
+
+def _same_title(cited: str, title: str) -> bool:
+    return bool(cited) and compare_title(cited, [title])[2] in ("exact", "close")
 
 
 def _looks_preprint(citation: Citation) -> bool:
@@ -179,10 +186,16 @@ def gate(citation: Citation, item: Work) -> str | None:
     return _notice(citation.title or "", item)
 
 
-def _verdicts(citation: Citation, item: Work) -> tuple[dict[str, Verdict], float, str]:
+def verdicts(citation: Citation, item: Work) -> tuple[dict[str, Verdict], float, str]:
+    """Each field's verdict for one candidate, the title similarity and the title grade.
+
+    Returns:
+        ``({"title", "author", "year", "volume", "page", "container"} → verdict,
+        similarity 0..1, grade)`` — what the rules and a check read.
+    """
     t, sim, grade = compare_title(citation.title, title_variants(item))
     first = citation.authors[0] if citation.authors else None
-    verdicts = {
+    out = {
         "title": t,
         "author": compare_first_author(first, item.get("author") or []),
         "year": compare_year(citation.year, item),
@@ -190,7 +203,7 @@ def _verdicts(citation: Citation, item: Work) -> tuple[dict[str, Verdict], float
         "page": compare_page(first_page_of(citation), item),
         "container": compare_container(citation.container_title, item),
     }
-    return verdicts, sim, grade
+    return out, sim, grade
 
 
 def _score(v: dict[str, Verdict], title_sim: float) -> float:
@@ -255,14 +268,14 @@ def assess(citation: Citation, item: Work) -> Assessment:
     if not doi:
         return Assessment(doi, False, 0.0, "no DOI in record", evidence)
     rejected = gate(citation, item)
-    verdicts, sim, grade = _verdicts(citation, item)
-    evidence.update(verdicts)
+    found, sim, grade = verdicts(citation, item)
+    evidence.update(found)
     evidence["title_similarity"] = round(sim, 3)
     evidence["title_grade"] = grade
-    score = _score(verdicts, sim)
+    score = _score(found, sim)
     if rejected:
         return Assessment(doi, False, score, rejected, evidence)
-    accepted, reason = _rule(verdicts, grade, first_page_of(citation))
+    accepted, reason = _rule(found, grade, first_page_of(citation))
     return Assessment(doi, accepted, score, reason, evidence)
 
 
