@@ -31,6 +31,8 @@ from ..enrich.fields import (
     fold,
     last_page,
     page_key,
+    record_mains,
+    title_mains,
     title_variants,
     year_of,
 )
@@ -163,9 +165,9 @@ def _title(c: Citation, item: Work, notes: list[str]) -> FieldDifference | None:
     variants = title_variants(item)
     if not c.title or not variants:
         return None
-    _, similarity, grade = compare_title(c.title, variants)
-    if grade in ("exact", "close", "main-title"):
-        return None
+    _, similarity, grade = compare_title(c.title, variants, record_mains(item))
+    if grade in ("exact", "close", "main-title", "short-main"):
+        return None  # a subtitle on one side only is not an error of the reference
     if _TRANSLATED.match(c.title):
         notes.append("the printed title is a translation (in brackets); not compared")
         return None
@@ -179,7 +181,7 @@ def _container(c: Citation, item: Work, journals: JournalNames | None) -> FieldD
         return None
     if c.type in _CONTAINER_IS_BOOK or item.get("type") in ("book-chapter", "proceedings-article"):
         # A book or proceedings title: compared as a title (a subtitle may be missing).
-        _, similarity, grade = compare_title(printed, [fold(held), *title_variants({"title": [held]})])
+        _, similarity, grade = compare_title(printed, [fold(held)], title_mains(held))
         if grade != "low" or compare_container(printed, item) != "conflict":
             return None
         if c.type == "paper-conference" or item.get("type") == "proceedings-article":

@@ -19,7 +19,6 @@ list asks Crossref nothing. A lookup that fails makes its reference
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +29,7 @@ from urllib.parse import quote
 
 from ..enrich import CrossrefClient, EnrichOptions, NotCachedError
 from ..enrich.fields import Work
+from ..enrich.ratelimit import Breaker
 from ..enrich.stage import SELECT, build_query
 from ..errors import CacheError, EnrichError
 from ..models import Citation
@@ -39,7 +39,7 @@ from .match import Identified, identify, same_work, summarize
 from .models import CheckResult, CheckStatus, FieldDifference, Flag
 
 #: What a check reads of a search candidate: the enrichment's fields plus notices and ISSNs.
-CHECK_SELECT = SELECT + ",updated-by,ISSN,issn-type,publisher,editor"
+CHECK_SELECT = SELECT + ",updated-by,ISSN,issn-type"
 #: What a check reads of a notice.
 NOTICE_SELECT = "DOI,type,title,update-to,issued"
 #: DOIs asked about in one ``filter=updates:…`` request, and notices read per page.
@@ -86,27 +86,11 @@ class _Found:
         return self.item if self.item is not None else (self.suggestion.item if self.suggestion else None)
 
 
-class _Breaker:
-    """Stops lookups after too many consecutive failures (a service that is down)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit, self.failures = limit, 0
-        self._lock = threading.Lock()
-
-    @property
-    def open(self) -> bool:
-        return self.failures >= self.limit
-
-    def record(self, ok: bool) -> None:
-        with self._lock:
-            self.failures = 0 if ok else self.failures + 1
-
-
 def _unknown(message: str) -> _Found:
     return _Found(status="unknown", message="not checked: " + message)
 
 
-def _guarded(breaker: _Breaker, job: Callable[[], _Found]) -> _Found:
+def _guarded(breaker: Breaker, job: Callable[[], _Found]) -> _Found:
     """Run one lookup; a failure of the service makes the reference ``unknown``."""
     if breaker.open:
         return _unknown(f"Crossref lookups stopped after {breaker.limit} consecutive failures")
@@ -309,7 +293,7 @@ def check(
     items = list(citations)
     own = client is None
     cl = client or CrossrefClient(opts.crossref)
-    breaker = _Breaker(opts.crossref.give_up_after)
+    breaker = Breaker(opts.crossref.give_up_after)
     try:
         pool = ThreadPoolExecutor(max_workers=opts.crossref.concurrency, thread_name_prefix="refparse-check")
         try:

@@ -17,7 +17,14 @@ from typing import Any
 
 from ..detect import format_names
 from ..errors import OptionError
-from .common import EXIT_FAILED, EXIT_OK, add_crossref_arguments, crossref_options, jobs, parse_size
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_crossref_arguments,
+    add_input_arguments,
+    crossref_options,
+    jobs,
+)
 
 _EXAMPLES = """\
 Examples:
@@ -60,14 +67,7 @@ def register(sub: Any) -> None:
                      help="exit 1 when a reference has one of these statuses or flags (comma-separated: "
                      + ", ".join((*STATUSES[1:], *FLAGS)) + ")")
     inp = cmd.add_argument_group("input")
-    inp.add_argument("--from", dest="from_format", choices=format_names(), default=None,
-                     help="input format (default: detected from the content)")
-    inp.add_argument("--glob", dest="globs", action="append", metavar="PATTERN",
-                     help="file names to take from folders (repeatable; default *.txt and *.md)")
-    inp.add_argument("--encoding-fallback", default="cp1252", metavar="CODEC",
-                     help="codec for files that are not UTF-8 (default cp1252; 'none' to refuse them)")
-    inp.add_argument("--max-size", type=parse_size, default=20 * 1024 * 1024, metavar="SIZE",
-                     help="refuse larger inputs (default 20M; 0 for no limit)")
+    add_input_arguments(inp, format_names())
     steps = cmd.add_argument_group("run")
     steps.add_argument("-j", "--jobs", type=jobs, default=1, metavar="N",
                        help="inputs checked at once in worker processes (default 1); they share one rate limit")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,18 @@ def jobs(text: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"not a number of processes: {text!r} (0 means one per core)")
     return n
+
+
+def add_input_arguments(group: Any, formats: Sequence[str]) -> None:
+    """The input options ``convert`` and ``check`` share: format, folder patterns, encoding, size."""
+    group.add_argument("--from", dest="from_format", choices=list(formats), default=None,
+                       help="input format (default: detected from the content)")
+    group.add_argument("--glob", dest="globs", action="append", metavar="PATTERN",
+                       help="file names to take from folders (repeatable; default *.txt and *.md)")
+    group.add_argument("--encoding-fallback", default="cp1252", metavar="CODEC",
+                       help="codec for files that are not UTF-8 (default cp1252; 'none' to refuse them)")
+    group.add_argument("--max-size", type=parse_size, default=20 * 1024 * 1024, metavar="SIZE",
+                       help="refuse larger inputs (default 20M; 0 for no limit)")
 
 
 def add_crossref_arguments(group: Any) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from ..detect import format_names
 from ..errors import OptionError
 from ..export import FORMATS
-from .common import add_crossref_arguments, crossref_given, crossref_options, jobs, parse_size
+from .common import add_crossref_arguments, add_input_arguments, crossref_given, crossref_options, jobs
 
 _EXAMPLES = """\
 Examples:
@@ -55,14 +55,7 @@ def register(sub: Any) -> None:
     out.add_argument("--biblatex", action="store_true", help="BibLaTeX fields (date, journaltitle ...) for --to bibtex")
     out.add_argument("--report", metavar="FILE", type=Path, help="write a JSON Lines report, one line per input")
     inp = conv.add_argument_group("input")
-    inp.add_argument("--from", dest="from_format", choices=format_names(), default=None,
-                     help="input format (default: detected from the content)")
-    inp.add_argument("--glob", dest="globs", action="append", metavar="PATTERN",
-                     help="file names to take from folders (repeatable; default *.txt and *.md)")
-    inp.add_argument("--encoding-fallback", default="cp1252", metavar="CODEC",
-                     help="codec for files that are not UTF-8 (default cp1252; 'none' to refuse them)")
-    inp.add_argument("--max-size", type=parse_size, default=20 * 1024 * 1024, metavar="SIZE",
-                     help="refuse larger inputs (default 20M; 0 for no limit)")
+    add_input_arguments(inp, format_names())
     steps = conv.add_argument_group("run")
     steps.add_argument("-j", "--jobs", type=jobs, default=0, metavar="N",
                      help="worker processes (default 0: one per core)")
@@ -113,7 +106,7 @@ def _enricher(args: argparse.Namespace) -> Any:
         if crossref_given(args):
             raise OptionError(
                 "--cache, --cache-expire, --no-cache, --offline, --mailto and --crossref-url need "
-                "--enrich, --verify or --check"
+                "--enrich or --verify (or --check)"
             )
         return None
     crossref = crossref_options(args)

@@ -321,6 +321,30 @@ class RateLimiter:
                 self._free.notify()
 
 
+class Breaker:
+    """Stops lookups after too many consecutive failures (a service that is down).
+
+    Why: a client that keeps asking a failing service only adds to its load;
+    after ``limit`` failures in a row the remaining lookups are skipped (and
+    reported), and one success closes the breaker again.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.failures = 0
+        self._lock = threading.Lock()
+
+    @property
+    def open(self) -> bool:
+        """Whether lookups should be skipped."""
+        return self.failures >= self.limit
+
+    def record(self, ok: bool) -> None:
+        """Count one lookup's outcome."""
+        with self._lock:
+            self.failures = 0 if ok else self.failures + 1
+
+
 class CrossrefLimiter:
     """One :class:`RateLimiter` per kind of request; a 429 pauses them all.
 
