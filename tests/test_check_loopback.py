@@ -382,3 +382,11 @@ def test_the_seed_page_is_all_verified_and_five_altered_fields_are_exactly_repor
     }
     assert all(r.status == "mismatch" for r in altered if r.number in reported)
     assert [r.doi for r in altered] == [r.doi for r in clean]  # every reference still found: the typos are reported
+
+
+def test_two_records_fitting_equally_well_are_unknown_not_verified(tmp_path: Path) -> None:
+    twin = {**VENTS, "DOI": "10.5555/vents.duplicate"}
+    with CrossrefStub([VENTS, twin]) as server:
+        r = one(server, tmp_path, CITED["vents"])
+    assert r.status == "unknown" and r.doi is None
+    assert "10.5555/vents" in r.message and "10.5555/vents.duplicate" in r.message

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..enrich.fields import Verdict, Work, year_of
-from ..enrich.validate import AMBIGUITY_MARGIN, Assessment, assess, first_page_of, gate, verdicts
+from ..enrich.fields import Verdict, Work, fold, significant_words, year_of
+from ..enrich.validate import AMBIGUITY_MARGIN, BOOK_TYPES, Assessment, assess, first_page_of, gate, verdicts
 from ..models import Citation
 from .compare import record_container, record_name, record_people, record_title
 from .models import WorkSummary
@@ -46,21 +46,28 @@ class Identified:
     rivals: tuple[str, ...] = ()
 
 
-def identity_rule(v: dict[str, Verdict], grade: str, page: str | None) -> str | None:
+def identity_rule(v: dict[str, Verdict], grade: str, page: str | None, words: int = 3) -> str | None:
     """The rule identifying a candidate whose fields partly disagree, or ``None``.
 
-    * ``title+author``: the title (exact or close) and the first author agree,
-      two of year/volume/page/journal agree, and at most one of
-      year/volume/page is contradicted;
-    * ``title+locator``: the title agrees and journal, year, volume and page
-      all agree, the first author does not (a misspelt name);
+    * ``title+author``: the title (identical when a locator is contradicted)
+      and the first author agree, two of year/volume/page/journal agree, and
+      at most one of year/volume/page is contradicted;
+    * ``title+locator``: the identical title, and journal, year, volume and
+      page all agree, the first author does not (a misspelt name);
     * ``author+locator``: the title does not agree (a translated or garbled
       title), but the first author, year, volume and a first page other than
       ``1`` do.
+
+    ``words`` is the number of significant words in the cited title: with
+    a contradiction, a title of fewer than three identifies nothing.
     """
-    title_ok = grade in ("exact", "close")
     agree = [k for k in (*_LOCATORS, "container") if v[k] == "agree"]
     conflicts = [k for k in _LOCATORS if v[k] == "conflict"]
+    # With a locator contradicted, only the identical title will do: a companion paper's
+    # title differs by a word, and "close" would let it in.
+    title_ok = grade == "exact" if conflicts or v["author"] == "conflict" else grade in ("exact", "close")
+    if (conflicts or v["author"] == "conflict") and words < 3:
+        title_ok = False  # a short title ("Obesity", "Malaria") is shared by many works
     if title_ok and v["author"] == "agree" and len(agree) >= 2 and len(conflicts) <= 1:
         return "title+author (" + "+".join(agree) + ")"
     if title_ok and v["author"] == "conflict" and len(agree) == 4:
@@ -91,7 +98,10 @@ def identify(citation: Citation, items: Sequence[Work]) -> Identified | None:
         if not a.doi or gate(citation, item):
             continue
         v, _, grade = verdicts(citation, item)
-        rule = identity_rule(v, grade, first_page_of(citation))
+        if item.get("type") in BOOK_TYPES and v["year"] == "conflict":
+            continue  # another edition of the book, not the cited one with a wrong year
+        words = len(significant_words(fold(citation.title).split()))
+        rule = identity_rule(v, grade, first_page_of(citation), words)
         if rule:
             relaxed.append(Assessment(a.doi, True, a.score, rule, a.evidence))
     if not relaxed:

@@ -160,10 +160,12 @@ def _find(client: CrossrefClient, citation: Citation, options: CheckOptions) -> 
     if found is None:
         return _Found(status="not-found", message="not found in Crossref: no record fits the printed title, "
                       "authors and source")
-    notes = [f"identified by {found.rule}"]
     if found.rivals:
-        notes.append("other records fit about as well: " + ", ".join(found.rivals))
-    return _Found(item=found.item, how="search", score=found.score, notes=notes)
+        # Two records fit about equally well (a duplicate deposit, or two works alike): which one
+        # the reference means cannot be told, so nothing is claimed about it.
+        dois = ", ".join([str(found.item.get("DOI") or ""), *found.rivals])
+        return _unknown(f"several Crossref records fit about equally well ({dois})")
+    return _Found(item=found.item, how="search", score=found.score, notes=[f"identified by {found.rule}"])
 
 
 def _notices(client: CrossrefClient, dois: list[str]) -> dict[str, list[Work]]:
