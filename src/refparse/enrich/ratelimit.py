@@ -31,26 +31,20 @@ Clock and sleep are injectable so the arithmetic is tested without waiting.
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
+
+from .ratefiles import HAVE_FLOCK, Schedule, SharedSlots, shared_folder
 
 if TYPE_CHECKING:
     from .options import EnrichOptions
-
-try:  # pragma: no cover - the import fails only on Windows
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
 
 # Matched on the stripped header: a "\s*" at both ends made a long header value cubic.
 _INTERVAL = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?", re.IGNORECASE)
@@ -73,8 +67,6 @@ CROSSREF_LIMITS: dict[str, dict[Kind, Limit]] = {
     "polite": {"single": Limit(10.0, 3), "list": Limit(3.0, 3)},
     "public": {"single": Limit(5.0, 1), "list": Limit(1.0, 1)},
 }
-#: How long a waiting request sleeps before trying the places in flight again.
-_SLOT_POLL = 0.01
 
 
 def parse_rate_headers(headers: Mapping[str, str]) -> float | None:
@@ -119,84 +111,6 @@ def is_crossref(base_url: str) -> bool:
     return host == "crossref.org" or host.endswith(".crossref.org")
 
 
-class _Schedule:
-    """A bucket's shared state: next free start, pause and stated rate, in a locked JSON file.
-
-    Times are wall-clock seconds (``time.time``): the only clock processes share.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def _locked(self) -> Iterator[dict[str, float]]:
-        with self._lock, self.path.open("a+", encoding="utf-8") as f:
-            assert fcntl is not None
-            fcntl.flock(f, fcntl.LOCK_EX)
-            try:
-                f.seek(0)
-                try:
-                    state = {k: float(v) for k, v in json.loads(f.read() or "{}").items()}
-                except (ValueError, TypeError, AttributeError):
-                    state = {}  # a torn or foreign file: start afresh
-                before = dict(state)
-                yield state
-                if state != before:
-                    f.seek(0)
-                    f.truncate()
-                    f.write(json.dumps(state))
-                    f.flush()
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
-
-    def reserve(self, now: float, rate: float) -> tuple[float, float]:
-        """Take the next start turn; returns ``(start, rate in force)``."""
-        with self._locked() as state:
-            rate = min(rate, state.get("rate", rate))
-            start = max(now, state.get("next", 0.0), state.get("paused", 0.0))
-            if start - now > 3600:  # the wall clock went back: the stored times mean nothing
-                start = now
-            state["next"] = start + 1.0 / rate
-            return start, rate
-
-    def pause(self, until: float) -> None:
-        with self._locked() as state:
-            state["paused"] = max(state.get("paused", 0.0), until)
-
-    def set_rate(self, rate: float) -> None:
-        with self._locked() as state:
-            state["rate"] = rate
-
-
-class _SharedSlots:
-    """Places in flight shared by processes: N lock files, one held per request."""
-
-    def __init__(self, prefix: Path) -> None:
-        self.prefix = prefix
-
-    def acquire(self, n: int, sleep: Callable[[float], None]) -> IO[str]:
-        assert fcntl is not None
-        while True:
-            for i in range(n):
-                f = open(f"{self.prefix}.{i}", "a+", encoding="utf-8")  # noqa: SIM115 - held until release
-                try:
-                    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:
-                    f.close()
-                    continue
-                return f
-            sleep(_SLOT_POLL)
-
-    @staticmethod
-    def release(f: IO[str]) -> None:
-        assert fcntl is not None
-        try:
-            fcntl.flock(f, fcntl.LOCK_UN)
-        finally:
-            f.close()
-
-
 class RateLimiter:
     """Spaces request starts by ``1/rate`` seconds and bounds requests in flight.
 
@@ -231,8 +145,8 @@ class RateLimiter:
         self._in_flight = 0
         self._next = 0.0
         self._paused_until = 0.0
-        self._schedule = _Schedule(shared.with_name(shared.name + ".json")) if shared and fcntl else None
-        self._slots = _SharedSlots(shared.with_name(shared.name + ".slot")) if shared and fcntl else None
+        self._schedule = Schedule(shared.with_name(shared.name + ".json")) if shared and HAVE_FLOCK else None
+        self._slots = SharedSlots(shared.with_name(shared.name + ".slot")) if shared and HAVE_FLOCK else None
 
     @property
     def rate(self) -> float:
@@ -315,7 +229,7 @@ class RateLimiter:
             yield
         finally:
             if held is not None:
-                _SharedSlots.release(held)
+                SharedSlots.release(held)
             with self._free:
                 self._in_flight -= 1
                 self._free.notify()
@@ -377,35 +291,6 @@ class CrossrefLimiter:
         return self._bucket(kind).slot()
 
 
-def _private_folder(folder: Path) -> Path | None:
-    """``folder`` created if needed, or ``None`` when it is not this user's alone to lock files in."""
-    from ..grammar_files import is_private
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        private = is_private(folder)
-    except OSError:
-        return None
-    return folder if private and os.access(folder, os.W_OK) else None
-
-
-def shared_folder() -> Path | None:
-    """Where the shared limiter keeps its files: refparse's own cache folder, else a private temporary one.
-
-    Why not beside the HTTP cache file: Crossref limits the *user*, so two
-    runs with different ``--cache`` files must still share one limit.
-    """
-    from ..grammar_files import cache_dir
-
-    folders = [cache_dir()]
-    folders.append(Path(tempfile.gettempdir()) / f"refparse-{getattr(os, 'getuid', lambda: 0)()}")
-    for folder in folders:
-        found = _private_folder(folder / "ratelimit") if folder is not None else None
-        if found is not None:
-            return found
-    return None
-
-
 def _bucket_name(base_url: str, pool: str, kind: str) -> str:
     parts = urlsplit(base_url)
     host = re.sub(r"[^0-9A-Za-z.-]+", "_", f"{parts.hostname or 'host'}_{parts.port or ''}")
@@ -422,7 +307,7 @@ def crossref_limiter(options: EnrichOptions, share: bool = True) -> RateLimiter 
     (the default) the buckets are shared with the user's other processes
     through files (:func:`shared_folder`), named by host, port and pool.
     """
-    folder = shared_folder() if share and fcntl is not None else None
+    folder = shared_folder() if share and HAVE_FLOCK else None
     pool = "polite" if options.mailto else "public"
 
     def path(kind: str) -> Path | None:

@@ -17,20 +17,34 @@ candidate goes through three steps:
    ``locator``                           journal, year, volume and page agree, page
                                          not ``1``, author not contradicted (the
                                          parsed title is wrong)
+   ``author+year+volume+page``           the title contradicts (another language),
+                                         the first author, year (or online-first),
+                                         volume and a page other than ``1`` agree
    ``… (year differs)``                  title, author, volume and page agree; only
                                          the year contradicts (a typo on one side)
    any other conflict                    rejected (title, author, year, volume, page)
+   a book without an agreeing year       rejected (editions share all but the year)
    ``title+author+…``                    title and first author agree, plus one of
                                          year/volume/page/journal
+   ``title+author+year (online/print)``  the same, the year one off where the record
+                                         has an online or print date
    ``title+…``                           title agrees, no authors on record: page
                                          and one more field
    ``exact-title+…``                     identical title, no authors on record:
                                          year, volume and journal
+   ``title+year (book)``                 a book or chapter, title agrees, no author
+                                         to compare: year, and the book title, the
+                                         publisher or a title of three words
+   ``main-title+author+…``               a subtitle on one side only (four words or
+                                         more in common), author, year, and volume,
+                                         page or journal (a book: nothing more)
    ``fuzzy-title+author+…``              title near, author agrees: page and one more
    ``author+…``                          no title: author, year, volume and page
    ====================================  ==========================================
 
-   A journal name that contradicts counts only when volume or page agree.
+   A journal name that contradicts counts only when volume or page agree
+   (for a book or chapter it is not held against the record). The first
+   author is compared with the record's editors when it lists no authors.
 
 Among accepted candidates the best score wins; two different DOIs that are
 accepted with nearly the same score are *ambiguous* and yield no DOI.
