@@ -1,11 +1,17 @@
 """A loopback Crossref: a real HTTP server on 127.0.0.1 that answers in Crossref's JSON shapes.
 
 It serves ``GET /works?query.bibliographic=…`` (BM25 relevance over the
-records it holds, with ``rows``, ``select`` and a ``score`` per item, as the
-real API) and ``GET /works/{doi}``, rejects parameters the real routes reject
+records it holds, with ``rows``, ``offset``, ``select`` and a ``score`` per
+item, as the real API), ``GET /works?filter=updates:{DOI}`` (the notices whose
+``update-to`` points at a DOI; the same filter given twice is an OR, as in the
+real API), ``GET /works/{doi}`` and ``GET /works/{doi}/agency`` (which
+registration agency holds a DOI), rejects parameters the real routes reject
 (``400 validation-failure``), counts every request, and injects faults on
 demand: 429/503 storms with ``Retry-After``, answers slower than the client's
-timeout, malformed JSON. Response shapes follow the recorded answers in
+timeout (all of them, or only those whose request matches a pattern),
+malformed JSON. Records are served as stored, so a test decides whether a
+retracted work carries ``updated-by`` or only a notice with ``update-to``
+tells. Response shapes follow the recorded answers in
 ``shared/crossref-samples/``.
 
 The benchmark in ``benchmarks/doi_matching/`` imports it too, so the test
@@ -26,16 +32,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
 
 #: Parameters the real ``/works`` route accepts (a subset; others get a 400 like Crossref's).
 WORKS_PARAMS = frozenset(
     {"query", "query.bibliographic", "query.author", "query.title", "query.container-title", "rows", "offset",
      "select", "filter", "mailto", "sort", "order", "cursor", "sample"}
 )
+#: Filters of ``/works`` the server implements; the real API rejects unknown names with a 400.
+FILTERS = frozenset({"updates", "is-update"})
 #: Elements the real API lets ``select`` name (the ones a matcher may need).
 SELECTABLE = frozenset(
-    ["DOI", "type", "title", "subtitle", "original-title", "short-title", "author", "editor", "container-title", "short-container-title", "issued", "published-print", "published-online", "published", "volume", "issue", "page", "article-number", "update-to", "updated-by", "relation", "score", "publisher", "ISSN", "ISBN", "URL", "member", "prefix", "abstract", "created", "deposited", "indexed", "subject", "reference-count", "is-referenced-by-count", "link", "license", "funder", "alternative-id"]
+    ["DOI", "type", "title", "subtitle", "original-title", "short-title", "author", "editor", "container-title", "short-container-title", "issued", "published-print", "published-online", "published", "volume", "issue", "page", "article-number", "update-to", "updated-by", "relation", "score", "publisher", "ISSN", "issn-type", "ISBN", "URL", "member", "prefix", "abstract", "created", "deposited", "indexed", "subject", "reference-count", "is-referenced-by-count", "link", "license", "funder", "alternative-id"]
 )
 _WORD = re.compile(r"[0-9a-z]+")
 
@@ -122,6 +130,10 @@ class Faults:
             truncated JSON.
         rate_headers: ``(X-Rate-Limit-Limit, X-Rate-Limit-Interval)`` sent on
             every answer, or ``None``.
+        delay_only: a regular expression; when set, ``delay`` applies only to
+            requests whose decoded path and query (``/works/10.1/x``,
+            ``/works?filter=updates:…``) it finds, ignoring case, so one
+            lookup can time out while the others answer.
     """
 
     fail_first: int = 0
@@ -130,6 +142,7 @@ class Faults:
     delay: float = 0.0
     malformed_first: int = 0
     rate_headers: tuple[str, str] | None = ("1000", "1s")
+    delay_only: str | None = None
 
 
 @dataclass
@@ -181,10 +194,22 @@ class CrossrefStub:
     """
 
     def __init__(
-        self, records: Iterable[dict[str, Any]] | SearchIndex, faults: Faults | None = None
+        self,
+        records: Iterable[dict[str, Any]] | SearchIndex,
+        faults: Faults | None = None,
+        agencies: dict[str, str] | None = None,
     ) -> None:
         self.index = records if isinstance(records, SearchIndex) else SearchIndex(records)
         self.by_doi = {r["DOI"].lower(): r for r in self.index.records}
+        #: DOIs registered with another agency (``{"10.5061/dryad.x": "datacite"}``): ``/works/{doi}``
+        #: answers 404 for them, as Crossref does, and ``/works/{doi}/agency`` names the agency.
+        self.agencies = {k.lower(): v for k, v in (agencies or {}).items()}
+        self.notices: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in self.index.records:
+            updates = r.get("update-to")
+            for update in updates if isinstance(updates, list) else []:
+                if isinstance(update, dict) and update.get("DOI"):
+                    self.notices[str(update["DOI"]).lower()].append(r)
         self.faults = faults or Faults()
         self.log: list[Logged] = []
         self.in_flight = 0
@@ -296,7 +321,8 @@ class CrossrefStub:
             self.log.append(logged)
             self._attempts[key] += 1
             attempt = self._attempts[key]
-        if self.faults.delay:
+        wanted = self.faults.delay_only
+        if self.faults.delay and (wanted is None or re.search(wanted, unquote_plus(h.path), re.IGNORECASE)):
             time.sleep(self.faults.delay)
         if attempt <= self.faults.fail_first:
             status = self.faults.statuses[(attempt - 1) % len(self.faults.statuses)]
@@ -306,6 +332,8 @@ class CrossrefStub:
             return
         if path == "/works":
             self._works(h, params, key, logged)
+        elif path.startswith("/works/") and path.endswith("/agency"):
+            self._agency(h, path[len("/works/"):-len("/agency")], key, logged)
         elif path.startswith("/works/"):
             self._work(h, path[len("/works/"):], params, key, logged)
         else:
@@ -332,8 +360,25 @@ class CrossrefStub:
             rows = -1
         if not 0 <= rows <= 1000:
             return self._json(h, 400, self._failure("integer-not-valid", params.get("rows", ""), "Integer specified as rows must be a positive integer less than or equal to 1000."), key, logged)
+        try:
+            offset = int(params.get("offset", "0"))
+        except ValueError:
+            offset = -1
+        if offset < 0:
+            return self._json(h, 400, self._failure("integer-not-valid", params.get("offset", ""), "Integer specified as offset must be a positive integer."), key, logged)
         query = " ".join(v for k, v in params.items() if k.startswith("query"))
-        total, hits = self.index.search(query, rows)
+        filters: dict[str, set[str]] = defaultdict(set)
+        for part in (p for p in params.get("filter", "").split(",") if p):
+            name, _, value = part.partition(":")
+            if name not in FILTERS or not value:
+                return self._json(h, 400, self._failure("filter-not-available", name, f"Filter {name} specified but there is no such filter for this route. Valid filters for this route are: ..."), key, logged)
+            filters[name].add(value.lower())
+        if filters:
+            hits = self._filtered(filters, query)
+            total, hits = len(hits), hits[offset: offset + rows]
+        else:
+            total, hits = self.index.search(query, offset + rows)
+            hits = hits[offset:]
         items = []
         for score, record in hits:
             item = _decorate(record, score)
@@ -343,6 +388,31 @@ class CrossrefStub:
         message = {"facets": {}, "total-results": total, "items": items, "items-per-page": rows,
                    "query": {"start-index": 0, "search-terms": query or None}}
         self._json(h, 200, {"status": "ok", "message-type": "work-list", "message-version": "1.0.0", "message": message}, key, logged)
+
+    def _filtered(self, filters: dict[str, set[str]], query: str) -> list[tuple[float, dict[str, Any]]]:
+        """Records passing every filter (values of one filter ORed), in a stable order."""
+        if "updates" in filters:
+            found = {id(r): r for doi in sorted(filters["updates"]) for r in self.notices.get(doi, [])}
+            records = list(found.values())
+        else:
+            records = list(self.index.records)
+        if "is-update" in filters:
+            wanted = "true" in filters["is-update"]
+            records = [r for r in records if bool(r.get("update-to")) == wanted]
+        if query:
+            words = set(tokens(query))
+            records = [r for r in records if words & set(tokens(_record_text(r)))]
+        return [(1.0, r) for r in sorted(records, key=lambda r: str(r["DOI"]).lower())]
+
+    def _agency(self, h: BaseHTTPRequestHandler, doi: str, key: str, logged: Logged) -> None:
+        agency = "crossref" if doi.lower() in self.by_doi else self.agencies.get(doi.lower())
+        if agency is None:
+            logged.status = 404
+            return self._send(h, 404, b"Resource not found.", "text/plain", {})
+        labels = {"crossref": "Crossref", "datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC"}
+        message = {"DOI": doi.lower(), "agency": {"id": agency, "label": labels.get(agency, agency)}}
+        payload = {"status": "ok", "message-type": "work-agency", "message-version": "1.0.0", "message": message}
+        self._json(h, 200, payload, key, logged)
 
     def _work(self, h: BaseHTTPRequestHandler, doi: str, params: dict[str, str], key: str, logged: Logged) -> None:
         if set(params) - {"mailto"}:

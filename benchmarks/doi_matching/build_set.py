@@ -50,6 +50,7 @@ import refparse
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_GOLD = HERE.parents[2] / "shared" / "gold" / "dev"
+DEFAULT_STYLES_GOLD = HERE.parents[2] / "shared" / "gold" / "styles-dev"
 WITHHOLD = 0.10
 #: Probability of each distractor kind around a reference whose record is held.
 HELD_DISTRACTORS = {
@@ -364,18 +365,38 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def main() -> None:
-    """Write ``records.jsonl.gz`` and ``cases.jsonl.gz`` next to this script."""
+    """Write ``records.jsonl.gz`` and ``cases.jsonl.gz`` (the dev suite) and each hard suite next to this script."""
+    from hard_cases import SUITES, build_suite, load_golds
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="the gold folder (default ../shared/gold/dev)")
+    ap.add_argument("--styles-gold", type=Path, default=DEFAULT_STYLES_GOLD,
+                    help="the styles gold folder for the hard suites (default ../shared/gold/styles-dev)")
     ap.add_argument("--out", type=Path, default=HERE, help="output folder (default: this script's)")
     ap.add_argument("--withhold", type=float, default=WITHHOLD, help=f"share of records withheld (default {WITHHOLD})")
+    ap.add_argument("--suites", default="dev," + ",".join(SUITES), help="suites to build (default: all)")
     args = ap.parse_args()
-    records, cases = build(args.gold, args.withhold)
+    wanted = [s for s in args.suites.split(",") if s]
     args.out.mkdir(parents=True, exist_ok=True)
-    _write(args.out / "records.jsonl.gz", records)
-    _write(args.out / "cases.jsonl.gz", cases)
+    if "dev" in wanted:
+        records, cases = build(args.gold, args.withhold)
+        _write(args.out / "records.jsonl.gz", records)
+        _write(args.out / "cases.jsonl.gz", cases)
+        _tell("dev", records, cases)
+    hard = [s for s in wanted if s != "dev"]
+    if hard:
+        golds = load_golds(args.gold, args.styles_gold)
+        for suite in hard:
+            records, cases = build_suite(suite, golds, withhold=args.withhold)
+            _write(args.out / f"records-{suite}.jsonl.gz", records)
+            _write(args.out / f"cases-{suite}.jsonl.gz", cases)
+            _tell(suite, records, cases)
+
+
+def _tell(suite: str, records: list[dict[str, Any]], cases: list[dict[str, Any]]) -> None:
     counts = Counter(c["status"] for c in cases)
-    print(f"{len(records)} records, {len(cases)} citations: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+    print(f"{suite}: {len(records)} records, {len(cases)} citations: "
+          + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Precision and recall of DOI matching against the loopback Crossref (the full set, or a subset).
 
-Runs :func:`refparse.enrich.enrich` over the citations of ``cases.jsonl.gz``
-against a :class:`CrossrefStub` holding ``records.jsonl.gz`` (see
-``build_set.py``), and reports:
+Runs :func:`refparse.enrich.enrich` over the citations of each suite
+(``cases.jsonl.gz`` for the dev set, ``cases-<suite>.jsonl.gz`` for the hard
+suites of ``hard_cases.py``) against a :class:`CrossrefStub` holding that
+suite's records (``records…jsonl.gz``; see ``build_set.py``), and reports,
+per suite and over all of them:
 
 * precision = correct DOIs / DOIs added;
 * recall = correct DOIs / citations whose record the server holds;
@@ -10,8 +12,9 @@ against a :class:`CrossrefStub` holding ``records.jsonl.gz`` (see
 
 Usage::
 
-    python benchmarks/doi_matching/evaluate.py            # all cases
-    python benchmarks/doi_matching/evaluate.py --every 6  # one case (article) in six
+    python benchmarks/doi_matching/evaluate.py               # every suite
+    python benchmarks/doi_matching/evaluate.py --suite dev   # the dev set alone (the first figures)
+    python benchmarks/doi_matching/evaluate.py --every 6     # one case (article) in six
 """
 
 from __future__ import annotations
@@ -64,6 +67,15 @@ class Report:
         """Correct DOIs among the citations whose record the server holds."""
         return self.correct / self.held if self.held else 1.0
 
+    def add(self, other: Report) -> None:
+        """Add another suite's counts to these."""
+        for name in ("citations", "held", "added", "correct", "requests"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.seconds += other.seconds
+        self.wrong += other.wrong
+        self.missed += other.missed
+        self.statuses.update(other.statuses)
+
     def summary(self) -> str:
         """One line with the figures."""
         return (
@@ -73,10 +85,16 @@ class Report:
         )
 
 
-def load(every: int = 1, offset: int = 0, data: Path = HERE) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The server's records and the cases of every ``every``-th article (starting at ``offset``)."""
-    records = list(read_jsonl(data / "records.jsonl.gz"))
-    cases = list(read_jsonl(data / "cases.jsonl.gz"))
+SUITES = ("dev", "subtitle", "short-title", "translated", "book", "no-journal", "non-english")
+
+
+def load(
+    every: int = 1, offset: int = 0, data: Path = HERE, suite: str = "dev"
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A suite's records and the cases of every ``every``-th article (starting at ``offset``)."""
+    tail = "" if suite == "dev" else f"-{suite}"
+    records = list(read_jsonl(data / f"records{tail}.jsonl.gz"))
+    cases = list(read_jsonl(data / f"cases{tail}.jsonl.gz"))
     names = sorted({c["case"] for c in cases})
     keep = set(names[offset::every])
     return records, [c for c in cases if c["case"] in keep]
@@ -121,23 +139,28 @@ def run(records: list[dict[str, Any]], cases: list[dict[str, Any]], **options: A
 
 
 def main() -> int:
-    """Report the figures; exit 1 when a target is missed."""
+    """Report the figures per suite and overall; exit 1 when a target is missed."""
     ap = argparse.ArgumentParser(description="DOI matching precision/recall on the loopback set")
+    ap.add_argument("--suite", action="append", choices=SUITES, help="suites to run (repeatable; default: all)")
     ap.add_argument("--every", type=int, default=1, help="use one article in EVERY (default: all)")
     ap.add_argument("--offset", type=int, default=0)
     ap.add_argument("--data", type=Path, default=HERE, help="folder with records/cases (default: this script's)")
     ap.add_argument("--rows", type=int, default=5)
-    ap.add_argument("--show", type=int, default=40, help="errors to list")
+    ap.add_argument("--show", type=int, default=40, help="errors to list per suite")
     args = ap.parse_args()
-    records, cases = load(args.every, args.offset, args.data)
-    report, _ = run(records, cases, rows=args.rows)
-    print(report.summary())
-    print(f"records held by the server: {len(records)}; cases by status: {dict(report.statuses)}")
-    for line in report.wrong[: args.show]:
-        print("WRONG ", line)
-    for line in report.missed[: args.show]:
-        print("MISSED", line)
-    ok = report.precision >= PRECISION_TARGET and report.recall >= RECALL_TARGET
+    total = Report()
+    for suite in args.suite or SUITES:
+        records, cases = load(args.every, args.offset, args.data, suite)
+        report, _ = run(records, cases, rows=args.rows)
+        print(f"[{suite}] {report.summary()}")
+        print(f"[{suite}] records held by the server: {len(records)}; cases by status: {dict(report.statuses)}")
+        for line in report.wrong[: args.show]:
+            print(f"[{suite}] WRONG ", line)
+        for line in report.missed[: args.show]:
+            print(f"[{suite}] MISSED", line)
+        total.add(report)
+    print(f"[all] {total.summary()}")
+    ok = total.precision >= PRECISION_TARGET and total.recall >= RECALL_TARGET
     print(f"targets precision>={PRECISION_TARGET} recall>={RECALL_TARGET}: {'met' if ok else 'MISSED'}")
     return 0 if ok else 1
 

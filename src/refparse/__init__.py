@@ -61,11 +61,15 @@ _EXPORTS = {
     # refparse.enrich.enrich: the subpackage owns the name "enrich".
     "EnrichOptions": "refparse.enrich",
     "verify": "refparse.enrich",
+    # Checking references against Crossref (imports requests on first use).
+    "check": "refparse.checks",
+    "CheckOptions": "refparse.checks",
+    "CheckResult": "refparse.checks",
 }
 
 #: Subpackages reachable as attributes (``refparse.export.export(...)``)
 #: without importing them first, as users expect of a package.
-_SUBPACKAGES = ("batch", "enrich", "export")
+_SUBPACKAGES = ("batch", "checks", "enrich", "export")
 
 __all__ = sorted([*_EXPORTS, "__version__"])
 
@@ -87,6 +91,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .cards import parse_cards
+    from .checks import CheckOptions, CheckResult, check
     from .detect import detect_format, parse_any
     from .enrich import EnrichOptions, verify
     from .errors import (

@@ -33,7 +33,7 @@ from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, parse_si
 __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main", "parse_size"]
 
 #: The subcommands, in the order ``refparse --help`` lists them: module names in this package.
-COMMANDS = ("convert", "serve")
+COMMANDS = ("convert", "check", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

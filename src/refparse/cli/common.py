@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -27,3 +30,57 @@ def jobs(text: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"not a number of processes: {text!r} (0 means one per core)")
     return n
+
+
+def add_input_arguments(group: Any, formats: Sequence[str]) -> None:
+    """The input options ``convert`` and ``check`` share: format, folder patterns, encoding, size."""
+    group.add_argument("--from", dest="from_format", choices=list(formats), default=None,
+                       help="input format (default: detected from the content)")
+    group.add_argument("--glob", dest="globs", action="append", metavar="PATTERN",
+                       help="file names to take from folders (repeatable; default *.txt and *.md)")
+    group.add_argument("--encoding-fallback", default="cp1252", metavar="CODEC",
+                       help="codec for files that are not UTF-8 (default cp1252; 'none' to refuse them)")
+    group.add_argument("--max-size", type=parse_size, default=20 * 1024 * 1024, metavar="SIZE",
+                       help="refuse larger inputs (default 20M; 0 for no limit)")
+
+
+def add_crossref_arguments(group: Any) -> None:
+    """The Crossref options ``convert`` and ``check`` share: cache, politeness, where the service is."""
+    group.add_argument("--cache", metavar="PATH", type=Path,
+                       help="HTTP cache file (default: crossref.sqlite in the user cache directory)")
+    group.add_argument("--cache-expire", metavar="AGE", default=None,
+                       help="how long cached answers are used: seconds, 12h, 30d or never (default 30d)")
+    group.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    group.add_argument("--offline", action="store_true", help="use cached answers only; never the network")
+    group.add_argument("--mailto", metavar="EMAIL",
+                       help="contact address for Crossref's polite pool (default $REFPARSE_MAILTO)")
+    group.add_argument("--crossref-url", metavar="URL",
+                       help="Crossref REST API root (default $REFPARSE_CROSSREF_URL or https://api.crossref.org)")
+
+
+def crossref_given(args: argparse.Namespace) -> bool:
+    """Whether any of :func:`add_crossref_arguments`' options was given."""
+    return bool(args.offline or args.no_cache or args.cache or args.mailto or args.crossref_url or args.cache_expire)
+
+
+def crossref_options(args: argparse.Namespace) -> Any:
+    """The :class:`~refparse.enrich.EnrichOptions` the Crossref arguments ask for.
+
+    Also routes the ``refparse.enrich`` logger (cache faults) to stderr, one
+    ``refparse: …`` line each, like every other message of the command.
+    """
+    # imported here: the enrich stage loads requests, which a plain conversion never needs
+    import logging
+
+    from ..enrich import EnrichOptions, parse_expire
+    from ..enrich.options import DEFAULT_EXPIRE
+
+    logging.basicConfig(format="refparse: %(message)s", level=logging.WARNING)
+    given = {"mailto": args.mailto, "base_url": args.crossref_url}
+    return EnrichOptions(
+        cache_path=args.cache,
+        cache_expire=parse_expire(args.cache_expire) if args.cache_expire is not None else DEFAULT_EXPIRE,
+        no_cache=args.no_cache,
+        offline=args.offline,
+        **{k: v for k, v in given.items() if v},
+    )

@@ -16,7 +16,7 @@ from typing import Any
 from ..detect import format_names
 from ..errors import OptionError
 from ..export import FORMATS
-from .common import jobs, parse_size
+from .common import add_crossref_arguments, add_input_arguments, crossref_given, crossref_options, jobs
 
 _EXAMPLES = """\
 Examples:
@@ -55,14 +55,7 @@ def register(sub: Any) -> None:
     out.add_argument("--biblatex", action="store_true", help="BibLaTeX fields (date, journaltitle ...) for --to bibtex")
     out.add_argument("--report", metavar="FILE", type=Path, help="write a JSON Lines report, one line per input")
     inp = conv.add_argument_group("input")
-    inp.add_argument("--from", dest="from_format", choices=format_names(), default=None,
-                     help="input format (default: detected from the content)")
-    inp.add_argument("--glob", dest="globs", action="append", metavar="PATTERN",
-                     help="file names to take from folders (repeatable; default *.txt and *.md)")
-    inp.add_argument("--encoding-fallback", default="cp1252", metavar="CODEC",
-                     help="codec for files that are not UTF-8 (default cp1252; 'none' to refuse them)")
-    inp.add_argument("--max-size", type=parse_size, default=20 * 1024 * 1024, metavar="SIZE",
-                     help="refuse larger inputs (default 20M; 0 for no limit)")
+    add_input_arguments(inp, format_names())
     steps = conv.add_argument_group("run")
     steps.add_argument("-j", "--jobs", type=jobs, default=0, metavar="N",
                      help="worker processes (default 0: one per core)")
@@ -79,16 +72,10 @@ def register(sub: Any) -> None:
                      help="add DOIs from Crossref to references that print none (strong evidence only)")
     net.add_argument("--verify", action="store_true",
                      help="check printed DOIs against Crossref; warn where the record disagrees")
-    net.add_argument("--cache", metavar="PATH", type=Path,
-                     help="HTTP cache file (default: crossref.sqlite in the user cache directory)")
-    net.add_argument("--cache-expire", metavar="AGE", default=None,
-                     help="how long cached answers are used: seconds, 12h, 30d or never (default 30d)")
-    net.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    net.add_argument("--offline", action="store_true", help="use cached answers only; never the network")
-    net.add_argument("--mailto", metavar="EMAIL",
-                     help="contact address for Crossref's polite pool (default $REFPARSE_MAILTO)")
-    net.add_argument("--crossref-url", metavar="URL",
-                     help="Crossref REST API root (default $REFPARSE_CROSSREF_URL or https://api.crossref.org)")
+    net.add_argument("--check", action="store_true",
+                     help="check every reference against Crossref (as refparse check does); the results "
+                     "become check-* warnings, listed in --report")
+    add_crossref_arguments(net)
     conv.set_defaults(run=run)
 
 
@@ -114,31 +101,41 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _enricher(args: argparse.Namespace) -> Any:
-    """The Crossref step for ``--enrich``/``--verify`` (``None`` without them)."""
-    if not (args.enrich or args.verify):
-        if args.offline or args.no_cache or args.cache or args.mailto or args.crossref_url or args.cache_expire:
+    """The Crossref step for ``--check``/``--enrich``/``--verify`` (``None`` without them)."""
+    if not (args.enrich or args.verify or args.check):
+        if crossref_given(args):
             raise OptionError(
-                "--cache, --cache-expire, --no-cache, --offline, --mailto and --crossref-url need --enrich or --verify"
+                "--cache, --cache-expire, --no-cache, --offline, --mailto and --crossref-url need "
+                "--enrich or --verify (or --check)"
             )
         return None
-    # imported here: the enrich stage loads requests, which a plain conversion never needs
-    import logging
+    crossref = crossref_options(args)
+    steps: list[Any] = []
+    if args.check:  # first: the check reads the reference as printed, before a DOI is added
+        from ..checks import Checker, CheckOptions
 
-    from ..enrich import Enricher, EnrichOptions, parse_expire
-    from ..enrich.options import DEFAULT_EXPIRE
+        steps.append(Checker(CheckOptions(crossref)))
+    if args.enrich or args.verify:
+        from ..enrich import Enricher
 
-    # A cache fault is a warning on the "refparse.enrich" logger: one line on stderr, like the others.
-    logging.basicConfig(format="refparse: %(message)s", level=logging.WARNING)
+        steps.append(Enricher(crossref, lookup=args.enrich, check=args.verify))
+    return steps[0] if len(steps) == 1 else _Steps(tuple(steps))
 
-    given = {"mailto": args.mailto, "base_url": args.crossref_url}
-    crossref = EnrichOptions(
-        cache_path=args.cache,
-        cache_expire=parse_expire(args.cache_expire) if args.cache_expire is not None else DEFAULT_EXPIRE,
-        no_cache=args.no_cache,
-        offline=args.offline,
-        **{k: v for k, v in given.items() if v},
-    )
-    return Enricher(crossref, lookup=args.enrich, check=args.verify)
+
+class _Steps:
+    """Several Crossref steps applied in turn to each chunk of citations (``--check --enrich``)."""
+
+    def __init__(self, steps: tuple[Any, ...]) -> None:
+        self.steps = steps
+
+    def __call__(self, citations: list[Any]) -> list[Any]:
+        for step in self.steps:
+            citations = step(citations)
+        return citations
+
+    def close(self) -> None:
+        for step in self.steps:
+            step.close()
 
 
 def run(args: argparse.Namespace) -> int:

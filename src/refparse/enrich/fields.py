@@ -31,9 +31,17 @@ Work = dict[str, Any]
 _TAG = re.compile(r"<[^<>]+>")  # not "<[^>]+>": quadratic on a run of "<" (answers are remote data)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SUBTITLE = re.compile(r"(?<!\s)\s*[:.?]\s+")  # no start inside a run of spaces: linear
+#: Where a subtitle may begin: a colon, full stop or question mark, or a spaced dash (linear, as above).
+_SUBTITLE_START = re.compile(r"(?<!\s)\s*[:.?]\s+|(?<!\s)\s+[-\u2013\u2014]\s+")
+#: Titles split at most this often when looking for a main title (a long title is not a list of subtitles).
+_MAX_SPLITS = 3
+#: "vol" / "volume" / "v" / "tome" before a volume number (``Vol. 12`` in a deposit), folded.
+_VOLUME_WORD = re.compile(r"^(?:vol|volume|v|vols|tome|t|bd|band) (?=\S)")
 _ROMAN = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)$")
 STOPWORDS = frozenset(
-    "a an and the of in on for to with by from at as or its is are be into via de la le et der die und".split()
+    "a an and the of in on for to with by from at as or its is are be into via de la le et der die und "
+    # Portuguese, Spanish, French, Italian: the words that make non-English titles and journals
+    "da do dos das em na no nas nos e o os para com por del los las el y en les des du di della".split()
 )
 #: Particle words as :func:`fold` leaves them ("d'" becomes "d").
 PARTICLES = frozenset(
@@ -55,20 +63,36 @@ def fold(text: str | None) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
-def _significant(words: Iterable[str]) -> set[str]:
+def significant_words(words: Iterable[str]) -> set[str]:
+    """The words that tell titles apart: not stop words, longer than two letters, or numbers."""
     return {w for w in words if (len(w) > 2 and w not in STOPWORDS) or w.isdigit() or _ROMAN.match(w)}
+
+
+_significant = significant_words
+
+
+#: The prefix a publisher puts before the title of the article itself once it is
+#: retracted or withdrawn (Elsevier's ``RETRACTED: …``, ``WITHDRAWN: …``), folded.
+RENAMED = re.compile(r"^(?:retracted article|retracted|withdrawn) (?=\S)")
+
+
+def unrenamed(title: str) -> str:
+    """A folded title without a ``retracted``/``withdrawn`` prefix (the title the work was cited by)."""
+    return RENAMED.sub("", title, count=1)
 
 
 def title_variants(item: Work) -> list[str]:
     """Every form under which Crossref may hold a work's title, folded.
 
-    Title alone, title with its subtitle, original-language and short titles.
+    Title alone, title with its subtitle, original-language and short titles,
+    and each without the ``RETRACTED:`` prefix of a retracted article.
     """
     titles = [t for t in item.get("title") or [] if t]
     subtitles = [s for s in item.get("subtitle") or [] if s]
     out = [fold(t) for t in titles]
     out += [fold(f"{t} {s}") for t in titles[:1] for s in subtitles[:1]]
     out += [fold(t) for t in (item.get("original-title") or []) + (item.get("short-title") or []) if t]
+    out += [unrenamed(t) for t in out]
     return [t for t in dict.fromkeys(out) if t]
 
 
@@ -77,22 +101,57 @@ def substitution(cited: str, candidate: str) -> bool:
 
     Why: "… in mice" and "… in rats", or "Part I" and "Part II", are near-identical
     strings but different works; a typo ("tumour"/"tumor") is not a substitution.
+    A part number on one side only ("…: part II" deposited, "…" printed) is one.
     """
     a, b = _significant(cited.split()), _significant(candidate.split())
     only_a, only_b = a - b, b - a
+    if any(w.isdigit() or _ROMAN.match(w) for w in only_a | only_b):
+        return True  # "Part II", "2": another part of a series, however similar the rest
     if not only_a or not only_b:
         return False
     return not all(max(fuzz.ratio(x, y) for y in only_b) >= 80 for x in only_a)
 
 
-def compare_title(cited: str | None, variants: Sequence[str]) -> tuple[Verdict, float, str]:
+def title_mains(text: str | None) -> list[str]:
+    """The folded main titles of a title: what comes before its first, second … subtitle break.
+
+    ``"Hallmarks of cancer: the next generation"`` → ``["hallmarks of cancer"]``.
+    """
+    if not text:
+        return []
+    out: list[str] = []
+    for m in _SUBTITLE_START.finditer(text):
+        if len(out) >= _MAX_SPLITS:
+            break
+        main = fold(text[: m.start()])
+        if main:
+            out.append(main)
+    return out
+
+
+def record_mains(item: Work) -> list[str]:
+    """The folded main titles of a record's titles (the record holds a subtitle in ``title``)."""
+    return [m for t in item.get("title") or [] if isinstance(t, str) for m in title_mains(t)]
+
+
+def compare_title(
+    cited: str | None, variants: Sequence[str], mains: Sequence[str] = ()
+) -> tuple[Verdict, float, str]:
     """Compare a cited title with a candidate's title variants.
+
+    Args:
+        cited: the printed title.
+        variants: the record's titles, folded (:func:`title_variants`).
+        mains: the record's main titles, folded (:func:`record_mains`).
 
     Returns:
         ``(verdict, similarity 0..1, grade)`` where grade is ``exact``,
-        ``close`` (≥ 0.93, no word substituted), ``main-title`` (the record
-        lacks the printed subtitle), ``fuzzy`` (≥ 0.85) or ``low``; the
-        verdict is ``agree`` for exact/close, ``near`` for main-title/fuzzy.
+        ``close`` (≥ 0.93, no word substituted), ``main-title`` (one side
+        lacks the other's subtitle: the printed main title is the record's
+        title, or the printed title is the record's main title; at least
+        four significant words), ``short-main`` (the same with fewer words),
+        ``fuzzy`` (≥ 0.85) or ``low``; the verdict is ``agree`` for
+        exact/close, ``near`` for main-title/short-main/fuzzy.
     """
     a = fold(cited)
     if not a or not variants:
@@ -106,10 +165,11 @@ def compare_title(cited: str | None, variants: Sequence[str]) -> tuple[Verdict, 
         return "agree", 1.0, "exact"
     if best >= 0.93 and not substitution(a, best_v):
         return "agree", best, "close"
-    main = fold(_SUBTITLE.split(cited or "", maxsplit=1)[0])
-    if main != a and main in variants and len(_significant(main.split())) >= 4:
-        # The record holds the main title only; the reference printed "Title: subtitle".
-        return "near", best, "main-title"
+    # One side lacks the other's subtitle: "Title: subtitle" printed, "Title" deposited, or the reverse.
+    shared = [m for m in title_mains(cited) if m in variants] + [a for m in mains if m == a]
+    if shared and not substitution(a, best_v):  # "…: part II" deposited is another part, not a subtitle
+        words = max(len(_significant(m.split())) for m in shared)
+        return "near", best, "main-title" if words >= 4 else "short-main"
     if best >= 0.85:
         return "near", best, "fuzzy"
     return "conflict", best, "low"
@@ -172,10 +232,14 @@ def compare_first_author(cited: Any, authors: Sequence[Work]) -> Verdict:
     return "conflict"
 
 
-def _years(item: Work, key: str) -> int | None:
+def year_of(item: Work, key: str) -> int | None:
+    """The year of one of a record's dates (``issued``, ``published-print`` …), or ``None``."""
     parts = (item.get(key) or {}).get("date-parts") or [[None]]
     y = parts[0][0] if parts and parts[0] else None
     return int(y) if isinstance(y, int) or (isinstance(y, str) and y.isdigit()) else None
+
+
+_years = year_of
 
 
 def compare_year(cited: int | None, item: Work) -> Verdict:
@@ -215,7 +279,7 @@ def compare_volume(cited: str | None, volume: str | None) -> Verdict:
     A cited "volume" of six digits or more is no volume (a PubMed id or an
     article number the parser took for one), so it is not held against a candidate.
     """
-    a, b = fold(cited), fold(volume)
+    a, b = _VOLUME_WORD.sub("", fold(cited)), _VOLUME_WORD.sub("", fold(volume))
     if not a or not b or (a.isdigit() and len(a) >= 6):
         return "absent"
     if a.replace(" ", "") == b.replace(" ", "") or a.split()[0] == b.split()[0]:
@@ -230,8 +294,31 @@ def first_page(page: str | None) -> str:
     return re.split(r"[-\u2010-\u2015,]", page.strip(), maxsplit=1)[0].rstrip()  # linear on runs of spaces
 
 
+def last_page(page: str | None) -> str:
+    """The last page of a Crossref ``page`` value, expanded (``"875-91"`` → ``"891"``; none: ``""``)."""
+    if not page:
+        return ""
+    parts = re.split(r"[-\u2010-\u2015]", page.strip(), maxsplit=1)
+    if len(parts) < 2:
+        return ""
+    first, last = parts[0].strip(), parts[1].strip().split(",")[0].strip()
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return last
+
+
+def page_key(text: str | None) -> str:
+    """A page or article number folded for comparison (``"73.e1"`` → ``"73e1"``)."""
+    return _number_key(text)
+
+
 def compare_page(cited: str | None, item: Work) -> Verdict:
-    """Compare the cited first page or e-locator with the candidate's page / article number."""
+    """Compare the cited first page or e-locator with the candidate's page / article number.
+
+    ``756`` agrees with ``756.e11`` (an e-page of a printed page). A cited
+    "page" equal to the record's issue is no page (``v. 13, n. 2`` read as
+    volume and page) and is not held against the record.
+    """
     a = _number_key(cited)
     values = [_number_key(first_page(item.get("page"))), _number_key(item.get("article-number"))]
     values = [v for v in values if v]
@@ -240,7 +327,19 @@ def compare_page(cited: str | None, item: Work) -> Verdict:
     for b in values:
         if a == b or (a.lstrip("e") == b.lstrip("e") and len(a.lstrip("e")) >= 4):
             return "agree"
+        if a.isdigit() and b.startswith(a) and len(b) > len(a) and not b[len(a)].isdigit():
+            return "agree"
+    if a == _number_key(str(item.get("issue") or "")):
+        return "absent"
     return "conflict"
+
+
+def compare_publisher(cited: str | None, item: Work) -> Verdict:
+    """Compare the printed publisher with the record's (``Academic Press`` / ``Academic Press Inc.``)."""
+    a, b = fold(cited), fold(item.get("publisher") if isinstance(item.get("publisher"), str) else "")
+    if not a or not b:
+        return "absent"
+    return "agree" if fuzz.token_set_ratio(a, b) >= 90 else "conflict"
 
 
 def _shortens(word: str, full: str) -> bool:

@@ -36,7 +36,7 @@ import requests
 from ..errors import EnrichError
 from .cache import CrossrefCache
 from .options import EnrichOptions
-from .ratelimit import RateLimiter
+from .ratelimit import CrossrefLimiter, RateLimiter, crossref_limiter, route_kind
 
 #: Where users can read what refparse is; part of the polite User-Agent.
 PROJECT_URL = "https://github.com/refparse/refparse"
@@ -145,11 +145,12 @@ class CrossrefClient:
     def __init__(
         self,
         options: EnrichOptions,
-        limiter: RateLimiter | None = None,
+        limiter: RateLimiter | CrossrefLimiter | None = None,
         sleep: Any = time.sleep,
     ) -> None:
         self.options = options
-        self.limiter = limiter or RateLimiter(options.rate_limit, options.concurrency)
+        # Crossref's limits per kind of request, shared with the user's other processes (-j workers).
+        self.limiter = limiter or crossref_limiter(options)
         self.stats = Stats()
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -224,11 +225,12 @@ class CrossrefClient:
         if blocked > 0:
             raise EnrichError(f"Crossref asked to wait {blocked:.0f} s more; not asked", status=429, url=shown)
         problem, status = "no answer", None
+        kind = route_kind(url)
         for attempt in range(opts.max_retries + 1):
             if attempt:
                 self._count("retries")
             wait: float | None = None
-            with self.limiter.slot():
+            with self.limiter.slot(kind):
                 self._count("requests")
                 try:
                     response = self.cache.get(url, params, timeout=(opts.timeout, opts.timeout))
@@ -237,7 +239,7 @@ class CrossrefClient:
                 except requests.RequestException as e:
                     response, problem, status = None, f"connection failed ({type(e).__name__})", None
             if response is not None:
-                self.limiter.update(response.headers)
+                self.limiter.update(response.headers, kind)
                 status = response.status_code
                 if status == 200:
                     message = _ok_message(response)

@@ -13,7 +13,6 @@ shared client bounds them by Crossref's rate and concurrency limits.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,12 +32,13 @@ from .fields import (
 )
 from .http import CrossrefClient, NotCachedError
 from .options import EnrichOptions
+from .ratelimit import Breaker as _Breaker
 from .validate import choose, first_page_of, gate
 
 #: Fields asked for in searches: what validation reads, nothing more (smaller answers, smaller cache).
 SELECT = (
-    "DOI,type,title,subtitle,original-title,short-title,author,container-title,short-container-title,"
-    "issued,published-print,published-online,volume,issue,page,article-number,update-to,relation,score"
+    "DOI,type,title,subtitle,original-title,short-title,author,editor,container-title,short-container-title,"
+    "issued,published-print,published-online,volume,issue,page,article-number,publisher,update-to,relation,score"
 )
 MAX_QUERY_CHARS = 500
 
@@ -70,23 +70,6 @@ def needs_lookup(citation: Citation) -> bool:
 def _warn(citation: Citation, code: str, message: str) -> Citation:
     note = Diagnostic(code=code, message=message, line=citation.span.start if citation.span else None)
     return citation.model_copy(update={"warnings": (*citation.warnings, note)})
-
-
-class _Breaker:
-    """Stops lookups after too many consecutive failures (a service that is down)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.failures = 0
-        self._lock = threading.Lock()
-
-    @property
-    def open(self) -> bool:
-        return self.failures >= self.limit
-
-    def record(self, ok: bool) -> None:
-        with self._lock:
-            self.failures = 0 if ok else self.failures + 1
 
 
 def _guarded(
