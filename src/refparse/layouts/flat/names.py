@@ -66,6 +66,7 @@ _DOTTED = (
 #: in mixed case ("Sa", a page's glitch the lexer reads as initials too).
 _BARE = rf"(?:[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z](?=,|;| and | & ))"
 _DOTTED_ONLY = re.compile(_DOTTED)
+_TRAILING_PARTICLE = re.compile(r" (?:da|de|do|dos|das|del|van|von)\.?$")
 #: A suffix after the initials ("Ferrell JE Jr", "Owens AP 3rd").
 _SUFFIX = r"(?: (?P<suffix>Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th))?"
 #: Full given names: capitalised words, possibly particles and a last initial ("Roland", "John A.",
@@ -169,9 +170,16 @@ def _name_at(
         if pattern is _FAMILY_COMMA_GIVEN and not _given_is_plausible(m.group("given"), first):
             continue
         pieces = []
+        spans = {name: m.span(name) for name in ("family", "given")}
+        if form == "initials family":  # "P. de Valpine": the particle is the family name's
+            given = text[slice(*spans["given"])]
+            tail = _TRAILING_PARTICLE.search(given)
+            if tail is not None:
+                spans["given"] = (spans["given"][0], spans["given"][0] + tail.start())
+                spans["family"] = (spans["given"][0] + tail.start() + 1, spans["family"][1])
         for group in order:
             name = "family" if group == "f" else "given"
-            start, end = m.span(name)
+            start, end = spans[name]
             pieces.append(Piece(start, text[start:end]))
             if form in ("family, initials", "family, given") and group == "f" and text[end] == ",":
                 pieces.append(Piece(end, ","))

@@ -62,6 +62,7 @@ _STARTS_TEXT = re.compile(r"\s*[A-Z\u00c0-\u00de\u201c\"]")
 #: Where a book's title after "In" ends: a semicolon, a bracket, its editors.
 _BOOK_END = re.compile(
     r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
+    r"|,\s+(?=(?:[A-Z]\.\s?){1,3}[A-Z][\w'-]+(?:,| and | &))"
     r"|[.,]\s+(?=pp?\.\s?\d|[Cc]hapter\b)"
 )
 #: A year in parentheses after a few words: an author–year reference's date.
@@ -77,6 +78,7 @@ _JOURNAL_GROUP = re.compile(
     r"|\s+(?=\d+\s*(?:\(\s*[\w\s.-]+\))?\s*:\s*[A-Za-z]?\d)"
     r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d)"
     r"|\s+(?=\d+,\s*no\.\s*\w+)"
+    r"|\s+(?=\d+,\s*[A-Za-z]?\d+[A-Za-z]?\d*\.?(?:\s+(?:https?://|doi)|$))"
     rf"|[.,]?\s+(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*:\s*[A-Za-z]?\d)"
     r"|\s+(?=\d+,\s*[A-Za-z]?\d+\s*[-\u2013]\s*[A-Za-z]?\d+\.?(?:\s|$))"
     r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
@@ -100,10 +102,12 @@ _NOT_TITLE = re.compile(rf"\bed\.|\bedn\b|\bedition\b|\[|\b{_YEAR}\b|https?://|\
 #: belongs to the title as printed.
 _GENRE = re.compile(r"\s\[(?![Ii]nternet\]|[Oo]nline\])[^\]]{3,80}\]")
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
-_CHAPTER = re.compile(r"\.\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|,\s+(?=In:?\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)")
+_CHAPTER = re.compile(
+    r"[.?!]\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|,\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)"
+)
 #: "In:", "In", "Em:", "En:" before the editors of a book.
 _IN = re.compile(
-    r"(?:(?<=\.\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
+    r"(?:(?<=[.?!\u201d\"]\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
     r"(?=\s+[A-Z\u00c0-\u00de\u201c\"])(?!\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico|[Pp]ress)\b)"
 )
 #: A group that opens with "year:" — a book's pages after its publisher ("Boca Raton: CRC; 2004:2051"),
@@ -119,8 +123,13 @@ _NO_STOP = frozenset(
     "vs v e.g i.e al sp spp var subsp cf no nos st dr mr mrs ms ca approx fig figs vol ed eds jr sr inc ltd co "
     "univ dept nr pt pp p n t org orgs coord trad".split()
 )
+#: A sentence of abbreviated words each with its full stop ("J. Clin.", "Health Res.", "MIDAS J. Syst."):
+#: the start of a journal's name, whatever word ends it.
+_DOTTED_ABBREVIATIONS = re.compile(
+    r"(?:(?:[A-Z][a-z]{0,7}|[A-Z]{2,6})\.\s?){1,4}|(?:[A-Z][a-z]{0,7} )?[A-Z][a-z]{1,6}\."
+)
 #: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
-_ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,8}|[A-Z]{1,4}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?")
+_ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,8}|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?")
 
 # --------------------------------------------------------------------------- the rest
 #: Text kept whole in the rest of a reference: identifiers, and notes that carry a date or a number.
@@ -416,6 +425,8 @@ class _Cutter:
         head = self.text[before[0] : before[1]].strip(" .")
         tail = self.text[piece[0] : piece[1]].strip(" .")
         if _abbreviated(head) and _abbreviated(tail.split(",")[0], loose=True):
+            return True
+        if _DOTTED_ABBREVIATIONS.fullmatch(self.text[before[0] : before[1]].strip()):  # "J. Clin." "Psychiatry"
             return True
         return head.casefold().startswith(_subtitled()) and len(head.split()) <= 8
 
