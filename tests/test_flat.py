@@ -233,6 +233,8 @@ SPLITS = [
     pytest.param(f"References\n\n{REF}\n\n{REF2}\n\nBack to top\n", [1, 2], id="heading-blank-lines-furniture"),
     pytest.param(f"1. {REF} 2. {REF2}\n", [1, 2], id="glued-on-one-line"),
     pytest.param(f"1.\n{REF}\n2.\n{REF2}\n", [1, 2], id="labels-on-lines-of-their-own"),
+    pytest.param(f"999999. {REF}\n1000000. {REF2}\n", [999999, 1000000], id="numbered-past-a-million"),
+    pytest.param(f"[99999999] {REF}\n[100000000] {REF2}\n", [99999999, 100000000], id="brackets-nine-digits"),
     pytest.param(
         "Bender W, Hudson A. P element homing to the\n    Drosophila bithorax complex. Development.\n"
         "    2000;127:3981-92.\nLewis EB. A gene complex controlling seg-\n    mentation in Drosophila. "

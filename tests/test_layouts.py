@@ -121,3 +121,20 @@ def test_lalr_conflicts_are_counted_and_listed() -> None:
         conflicts.append(f"{head.split()[-4].rstrip(':')}\t{rule.strip(' *')}")
     listed = "".join(f"{c}\n" for c in sorted(conflicts))
     check_golden(FIXTURES / "reference-lark-conflicts.tsv", listed)  # 131 today (some in several parser states)
+
+
+@pytest.mark.parametrize(("first", "label"), [(999_990, "{}."), (99_999_990, "[{}]")])
+def test_labels_past_a_million_start_references(first: int, label: str) -> None:
+    """A page numbered from 999,991 keeps all 68 references, each as it parses numbered from 1.
+
+    Why: labels of seven digits once folded into the reference before them, which
+    gained a false PMID and phantom editors (issue 19).
+    """
+    import re
+
+    text = (FIXTURES / "seed000.txt").read_text(encoding="utf-8")
+    renumbered = re.sub(r"(?m)^(\d{1,2})\.$", lambda m: label.format(int(m.group(1)) + first), text)
+    plain, shifted = parse(text).citations, parse(renumbered).citations
+    assert [c.number for c in shifted] == [n + first for n in range(1, 69)]
+    assert [c.model_copy(update={"number": c.number - first, "span": None}) for c in shifted] == [
+        c.model_copy(update={"span": None}) for c in plain]

@@ -307,8 +307,9 @@ class _Cutter:
         if chapter is not None:
             ends = _sentence_ends(text, q, chapter.start(), strict=True)
             if not ends:
-                self.emit(q, chapter.start())
-                return chapter.start()
+                end = chapter.start() + (text[chapter.start()] in "?!")  # a question is the title's own
+                self.emit(q, end)
+                return end
         ends = _sentence_ends(text, q, len(text), strict=True)
         end = ends[0] if ends else len(text)
         if ends and text[end] in "?!":  # a question is the title's own

@@ -33,7 +33,7 @@ from .names import scan_authors
 from .segment import SAME_AUTHOR
 
 #: A label at a line's start: "12.", "12 ", "[12]", "(12)", "12)".
-_LABEL = re.compile(r"(?:\[(\d{1,7})\]|\((\d{1,7})\)|(\d{1,7})(?:[.)](?!\d)|(?=\s)))(?:\s*(?=\S)|$)")
+_LABEL = re.compile(r"(?:\[(\d{1,9})\]|\((\d{1,9})\)|(\d{1,9})(?:[.)](?!\d)|(?=\s)))(?:\s*(?=\S)|$)")
 #: Numbers from here to 299 later are years, not labels, at a line's start.
 _YEARLIKE = 1800
 #: Headings that open a reference list; never references themselves.

@@ -26,7 +26,8 @@ from ...noise import is_noise
 from ...read import Line
 from ..base import Block, Split
 
-_LABEL = re.compile(r"\[?(\d{1,6})[.\]]")
+_LABEL = re.compile(r"\[?(\d{1,9})[.\]]")
+_LABEL_MAX = 11  # "[123456789]": numbers of nine digits, past any list anyone holds
 
 
 class Document(NamedTuple):
@@ -52,7 +53,7 @@ def _may_be_label(text: str) -> bool:
     Why: a third of all lines are short marks such as ``.`` that end like a
     label; the first character (``[`` or a digit) rules them out.
     """
-    return len(text) <= 8 and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal())
+    return len(text) <= _LABEL_MAX and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal())
 
 
 def _longest_chain(candidates: Sequence[tuple[int, int]]) -> list[int]:
@@ -193,7 +194,7 @@ class DocumentStream(Split):
             text = current[1]
             # _label with _may_be_label inlined: this test runs for every line of the list
             n = None
-            if len(text) <= 8 and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal()):
+            if len(text) <= _LABEL_MAX and text[-1] in ".]" and (text[0] == "[" or text[0].isdecimal()):
                 n = _label_number(text)
             if n == number + 1:
                 yield Block(number, label_line, tuple(body), list_number)
