@@ -67,6 +67,10 @@ _BOOK_END = re.compile(
 )
 #: A year in parentheses after a few words: an author–year reference's date.
 _DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))")
+#: Not after a month: "December 15, 2022. http://…" is an access date, not a volume and page.
+_NOT_AFTER_MONTH = "".join(
+    f"(?<!{m})" for m in "uary arch pril May June July gust mber ober Jan Feb Mar Apr Jun Jul Aug Sep Oct Nov Dec".split()
+) + "".join(f"(?<!{m}\\.)" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
 #: Where a journal's volume–issue–pages group starts (the container ends just before it):
 #: "2002;99:16847", "2020 Nov;73(5)", "2018, 147, 323" (ACS), " 99: 16847" and " 12 (3): 100" (PLOS,
 #: Chicago), ", 12(3), 100" and ", 12, 100" (APA), ", vol. 5" ", v. 34" (IEEE, MLA, ABNT),
@@ -78,7 +82,7 @@ _JOURNAL_GROUP = re.compile(
     r"|\s+(?=\d+\s*(?:\(\s*[\w\s.-]+\))?\s*:\s*[A-Za-z]?\d)"
     r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d)"
     r"|\s+(?=\d+,\s*no\.\s*\w+)"
-    r"|\s+(?=\d+,\s*[A-Za-z]?\d+[A-Za-z]?\d*\.?(?:\s+(?:https?://|doi)|$))"
+    rf"|{_NOT_AFTER_MONTH}\s+(?=\d+,\s*[A-Za-z]?\d+[A-Za-z]?\d*\.?(?:\s+(?:https?://|doi)|$))"
     rf"|[.,]?\s+(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*:\s*[A-Za-z]?\d)"
     r"|\s+(?=\d+,\s*[A-Za-z]?\d+\s*[-\u2013]\s*[A-Za-z]?\d+\.?(?:\s|$))"
     r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
