@@ -40,13 +40,13 @@ STOPWORDS = frozenset(
     }
 )  # fmt: skip
 
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 _MAX_PART = 24
 
 
 def _ascii_words(text: str) -> list[str]:
     """Lower-case ASCII words of ``text`` (transliterated)."""
-    return [w for w in _NOT_ALNUM.split(anyascii(text).lower()) if w]
+    return _WORD.findall((text if text.isascii() else anyascii(text)).lower())
 
 
 def _author_part(c: Citation) -> str:
@@ -63,7 +63,11 @@ def _author_part(c: Citation) -> str:
 
 
 def _title_part(c: Citation) -> str:
-    for word in _ascii_words(c.title or ""):
+    title = c.title or ""
+    if not title.isascii():
+        title = anyascii(title)
+    for m in _WORD.finditer(title.lower()):  # the first significant word: usually the first or second
+        word = m.group()
         if word not in STOPWORDS and not word.isdigit():
             return word[:_MAX_PART]
     return ""
@@ -154,26 +158,26 @@ class KeySet:
     def add(self, key: str) -> bool:
         """Add ``key``; ``False`` when it was there already."""
         digest = int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "little") or 1
-        if self._insert(digest):
-            self.count += 1
-            if 2 * self.count > len(self.slots):
-                self._grow()
-            return True
-        return False
-
-    def _insert(self, digest: int) -> bool:
-        slots, mask = self.slots, len(self.slots) - 1
+        slots = self.slots
+        mask = len(slots) - 1
         i = digest & mask
-        while (found := slots[i]) != 0:
-            if found == digest:
-                return False
+        while (found := slots[i]) != digest:
+            if found == 0:
+                slots[i] = digest
+                self.count += 1
+                if 2 * self.count > len(slots):
+                    self._grow()
+                return True
             i = (i + 1) & mask
-        slots[i] = digest
-        return True
+        return False
 
     def _grow(self) -> None:
         old = self.slots
-        self.slots = array("Q", bytes(16 * len(old)))
+        self.slots = slots = array("Q", bytes(16 * len(old)))
+        mask = len(slots) - 1
         for digest in old:
             if digest:
-                self._insert(digest)
+                i = digest & mask
+                while slots[i]:
+                    i = (i + 1) & mask
+                slots[i] = digest
