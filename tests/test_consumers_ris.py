@@ -17,8 +17,9 @@ import rispy
 
 from conftest import check_golden
 from consumer_tools import CONSUMERS, STYLE_FILES, Entry, check_entry, citeproc_js, convert, entries_by_key, golden
+from export_roundtrip import make_citation
 from refparse.detect import parse_any
-from refparse.export.ris import ris_name
+from refparse.export.ris import ris_name, to_ris
 from refparse.models import Organization
 from test_consumers_csl import BY_KEY, CITATIONS, DIAGNOSTICS, GOLDEN_KEYS, KEYS, SEED
 from zotero_ris import read_ris, to_csl
@@ -74,6 +75,24 @@ def test_zotero_prints_every_author_and_et_al(seed_ris: str) -> None:
     check_golden(CONSUMERS / "zotero-ris.txt", golden(
         "References 1 and 3 of fixtures/seed000.txt: refparse's RIS imported as Zotero's RIS translator does,\n"
         "turned into CSL-JSON as Zotero does, and rendered by citeproc-js 2.4.63. Reviewed by hand.", rows))
+
+
+@pytest.mark.parametrize(
+    ("csl_type", "item_type", "where"),
+    [
+        pytest.param("article-journal", "journalArticle", "publicationTitle", id="journal"),
+        pytest.param("paper-conference", "conferencePaper", "conferenceName", id="conference"),
+        pytest.param("book", "book", "series", id="book"),
+        pytest.param("chapter", "bookSection", "bookTitle", id="chapter"),
+        pytest.param("report", "report", "seriesTitle", id="report"),
+    ],
+)
+def test_zotero_keeps_each_types_container(csl_type: str, item_type: str, where: str) -> None:
+    c = make_citation(type=csl_type, container_title="The Container", et_al=True, publisher="Pub", volume="3")
+    (item,) = read_ris(to_ris([c]))
+    assert item.item_type == item_type
+    assert item.fields[where] == "The Container"
+    assert item.creators[-1]["lastName"] == "et al." and item.notes == []
 
 
 def test_diagnostics_are_a_research_note_not_printed(tmp_path: Path) -> None:

@@ -99,7 +99,7 @@ def ris_record(c: Citation, key: str | None = None, options: RisOptions | None =
     container = c.container_title_full or c.container_title
     if ty == "CONF" and not container and c.event:
         container = c.event.title
-    pairs.append(("T3" if ty in ("BOOK", "RPRT") else "T2", container))
+    pairs.append(("T3" if ty == "BOOK" else "T2", container))  # a report's series is T2 (Zotero's seriesTitle)
     if ty == "JOUR":
         pairs += [("JO", container), ("J2", c.container_title)]
     if c.date:
