@@ -250,7 +250,9 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
-    assert re.search(r"interrupted: \d+ inputs not converted \(\d+ stopped while converting, \d+ not started\)", err)
+    converted = len(list((tmp_path / "out").glob("*.json")))
+    assert re.search(rf"interrupted after [\d.]+ s: {converted} of 101 inputs converted, 0 failed, {101 - converted} "
+                     r"not converted \(\d+ stopped while converting, \d+ not started\)", err), err
     assert "--resume" in err
     out = tmp_path / "out"
     assert not [p for p in out.iterdir() if p.suffix != ".json"]  # temporary files removed

@@ -58,7 +58,8 @@ def test_unparsed_reference_is_reported_on_one_line_and_kept(
     code, out, err = run(["convert", str(page)], capsys)
     items = json.loads(out)
     assert len(items) == 2
-    assert "Raw: Gupta S," in items[1]["note"]
+    assert items[1]["custom"]["raw"] == "Gupta S,"  # kept where no style prints it
+    assert "note" not in items[1]
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"refparse: {page}: reference 2 (lines 15-18):")
     # The file is converted and the reference kept (raw text and reason): exit 0, so that programs

@@ -64,9 +64,12 @@ def test_bibtex_hostile_set_reads_back_unchanged(options: BibtexOptions) -> None
         # and against the model itself, not the writer's idea of the text
         assert got["title"] == reading(flatten(c.title or ""), options)
         assert got[journal] == reading(flatten(c.container_title or ""), options)
-        assert got["note"].startswith(reading(flatten(c.note or ""), options))
+        assert got["note"] == reading(flatten(c.note or ""), options)  # the printed note: no diagnostics
         if c.status == "recovered":
-            assert got["note"].endswith("Raw: " + reading(flatten(c.raw), options))
+            assert got["refparse-status"] == "recovered"
+            assert got["refparse-raw"] == reading(flatten(c.raw), options)
+        else:
+            assert "refparse-raw" not in got
     if options.ascii:
         assert text.isascii()
 
@@ -114,10 +117,14 @@ def test_ris_hostile_set() -> None:
     for c, record in zip(HOSTILE, records, strict=True):
         assert "unknown_tag" not in record
         assert record["title"] == flatten(c.title or "")
-        assert record["authors"] == [ris_name(a) for a in c.authors]
+        assert record["authors"] == [ris_name(a) for a in c.authors] + ["et al."]
         assert record["authors"][1] == flatten(f"Org {HOSTILE_TEXT[(c.number or 1) - 1]} and Co")
         assert record["secondary_title"] == flatten(c.container_title or "")
-        assert record["notes"][0] == flatten(c.note or "")
+        assert record["notes"] == [flatten(c.note or "")]
+        if c.status == "recovered":
+            assert record["research_notes"].endswith("as printed: " + flatten(c.raw))
+        else:
+            assert "research_notes" not in record
 
 
 def test_jsonl_hostile_set_is_lossless() -> None:
@@ -134,14 +141,22 @@ def test_csl_json_hostile_set_is_valid_and_lossless() -> None:
     assert [item["author"][1]["literal"] for item in items] == [c.authors[1].name for c in HOSTILE]  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("annotate", [False, True], ids=["plain", "annotated"])
 @pytest.mark.parametrize("style", ["vancouver", "apa", "ieee"])
 @pytest.mark.parametrize("fmt", ["plain", "html"])
-def test_text_hostile_set(style: str, fmt: str) -> None:
-    text = to_text(HOSTILE, TextOptions(style=style, format=fmt))  # type: ignore[arg-type]
+def test_text_hostile_set(style: str, fmt: str, annotate: bool) -> None:
+    text = to_text(HOSTILE, TextOptions(style=style, format=fmt, annotate=annotate))  # type: ignore[arg-type]
     lines = text.splitlines()
     assert len(lines) == len(HOSTILE)
-    for i in range(1, len(HOSTILE) + 1):
-        assert sum(f"T{i} " in line for line in lines) == 1
+    for i, c in enumerate(HOSTILE, start=1):
+        if c.status == "parsed" or annotate:
+            assert sum(f"T{i} " in line for line in lines) == 1
+        else:  # printed as on the page, not as a rendering of the few certain fields
+            raw = flatten(c.raw)
+            if fmt == "html":
+                raw = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            assert sum(line.endswith(raw) for line in lines) >= 1
+            assert not any(f"T{i} " in line for line in lines)
     if fmt == "html":
         assert "<script" not in text and "<b>" not in text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text

@@ -420,5 +420,5 @@ def test_a_second_pasted_list_keeps_its_numbers_and_gets_its_own_ids() -> None:
     ]
     assert all(c.status == "parsed" and not c.warnings for c in result.citations)
     assert [w.code for w in result.warnings] == ["restart"]
-    ids = [item["id"] for item in json.loads(to_csl_json(result.citations))]
-    assert ids == ["ref1", "ref2", "ref3", "list2-ref1", "list2-ref2"]
+    ids = [item["id"] for item in json.loads(to_csl_json(result.citations))]  # content keys, unique
+    assert ids == ["gupta2020title", "gupta2020titleb", "gupta2020titlec", "gupta2020titled", "gupta2020titlee"]

@@ -23,7 +23,7 @@ from ..errors import CacheError, InputError, RefparseError
 from ..models import Citation
 from ..pipeline import CitationStream
 from .files import DEFAULT_MAX_SIZE, RejectedInputError, check_file, sniff_encoding
-from .writers import AtomicFile, StreamWriter, fix_bibtex_keys
+from .writers import AtomicFile, StreamWriter
 
 #: Characters read to decide the input format before parsing as a stream.
 HEAD_CHARS = 1 << 20
@@ -124,11 +124,13 @@ class FileResult:
     part: str | None = field(default=None, repr=False)
     warning_count: int = field(default=0, repr=False)
     placed_all: bool = field(default=True, repr=False)
+    #: references (inputs, for ``encoding``) per warning code: what a terminal shows instead of each line
+    warning_kinds: dict[str, int] = field(default_factory=dict, repr=False)
 
     def record(self) -> dict[str, Any]:
         """The report's JSON object (internal fields left out)."""
         data = asdict(self)
-        del data["seq"], data["part"], data["warning_count"], data["placed_all"]
+        del data["seq"], data["part"], data["warning_count"], data["placed_all"], data["warning_kinds"]
         data["seconds"] = round(self.seconds, 4)
         return data
 
@@ -210,6 +212,8 @@ def _tally(result: FileResult, c: Citation, keep_warnings: bool) -> None:
     if not c.warnings:
         return
     result.warning_count += len(c.warnings)
+    for code in {w.code for w in c.warnings}:
+        result.warning_kinds[code] = result.warning_kinds.get(code, 0) + 1
     if result.placed_all and any(w.code == "unplaced" for w in c.warnings):
         result.placed_all = False
     if keep_warnings:
@@ -238,10 +242,13 @@ def _write(task: Task, result: FileResult, citations: Iterable[Citation], should
         except OSError as e:  # a full disk is the output's problem, not the input's
             raise _unwritable(target, e) from e
 
-    # In a combined output the ids of every input after the first get its
-    # position as a prefix (ref12 of the third input is 3-ref12): ids must be
-    # unique in one CSL-JSON document, and one input stays as the exporter writes it.
-    id_prefix = "" if whole_document or task.seq == 0 else f"{task.seq + 1}-"
+    # Keys are unique in an output: a whole output allocates them here; in a share of a
+    # combined output they are marked and allocated by the process that joins the shares.
+    allocate = None
+    if whole_document and writer.keyed:
+        from ..export.keys import KeyAllocator, base_key
+
+        allocate = KeyAllocator()
     try:
         kept: list[Citation] = []
         for index, c in enumerate(citations):
@@ -252,7 +259,7 @@ def _write(task: Task, result: FileResult, citations: Iterable[Citation], should
                 kept.append(c)
                 continue
             lead = (writer.begin if whole_document else "") if index == 0 else writer.sep
-            put(lead + writer.item(c, index, id_prefix))
+            put(lead + writer.item(c, allocate(base_key(c)) if allocate is not None else None))
         if result.references == 0:
             out.discard()
             return
@@ -260,9 +267,8 @@ def _write(task: Task, result: FileResult, citations: Iterable[Citation], should
             put(writer.render_whole(kept))
         elif whole_document:
             put(writer.end)
-        fix = fix_bibtex_keys if writer.fmt == "bibtex" and whole_document else None
         try:
-            out.commit(fix)
+            out.commit()
         except OSError as e:
             raise _unwritable(target, e) from e
     except BaseException:
@@ -277,6 +283,7 @@ def _convert(task: Task, result: FileResult, should_stop: Callable[[], bool]) ->
     result.encoding, fell_back = sniff_encoding(path, settings.encoding_fallback)
     if fell_back:
         result.warning_count += 1
+        result.warning_kinds["encoding"] = 1
         result.warnings.append({
             "reference": None, "line": None, "code": "encoding",
             "message": f"not valid UTF-8; decoded as {settings.encoding_fallback}",

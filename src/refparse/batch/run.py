@@ -30,7 +30,7 @@ from .convert import FileResult, Settings, Task, convert_file
 from .files import DEFAULT_MAX_SIZE, size_text
 from .inputs import DEFAULT_GLOBS, STDIN, Source, input_matcher, iter_sources
 from .pool import OrderedPool, Ready, default_context, run_inline
-from .writers import AtomicFile, StreamWriter, fix_bibtex_keys, make_writer
+from .writers import AtomicFile, Rekeyer, StreamWriter, make_writer
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class BatchOptions:
             Off by default: such references are still written, with their raw
             text and a reason, so the conversion did its job — and programs
             that read the output on exit status 0 keep every reference.
+        list_warnings: keep every warning of each input in its result (for
+            ``--verbose``), as a report does; else they are only counted.
         enrich: applied to each input's citations, in chunks (Crossref), or ``None``.
             With it the run stays in one process whatever ``jobs`` says: one client
             keeps Crossref's rate limit and the cache coherent, and the network,
@@ -73,6 +75,7 @@ class BatchOptions:
     report: Path | None = None
     strict: bool = False
     enrich: Callable[[list[Any]], list[Any]] | None = None
+    list_warnings: bool = False
 
 
 @dataclass
@@ -129,18 +132,23 @@ def available_cores() -> int:
 
 
 class _Combined:
-    """Joins the fragments of a combined output (``-o FILE`` or stdout) in input order."""
+    """Joins the shares of a combined output (``-o FILE`` or stdout) in input order.
 
-    def __init__(self, writer: StreamWriter, target: Path | None, stdout: TextIO, temp_dir: Path) -> None:
+    Keys are made unique across the shares as they are copied (:class:`Rekeyer`).
+    Nothing is written — no empty document on stdout, no file replaced by
+    one — when no input gave a share.
+    """
+
+    def __init__(self, writer: StreamWriter, target: Path | None, stdout: TextIO) -> None:
         self.writer = writer
         self.stdout = stdout
         self.first = True
-        # BibTeX keys are fixed over the whole file, so stdout gets it at the end.
-        spool = target or (temp_dir / "combined.bib" if writer.fmt == "bibtex" else None)
-        self.file = AtomicFile(spool) if spool else None
-        self.to_stdout = target is None
+        self.rekey = Rekeyer() if writer.keyed else None
+        self.file = AtomicFile(target) if target else None
 
     def _write(self, text: str) -> None:
+        if self.rekey is not None:
+            text = self.rekey.feed(text)
         if self.file is not None:
             self.file.write(text)
         else:
@@ -157,16 +165,14 @@ class _Combined:
         part.unlink()
 
     def finish(self) -> None:
-        self._write(self.writer.empty if self.first else self.writer.end)
+        if self.first:  # every input failed: say so on stderr, write nothing
+            self.discard()
+            return
+        self._write(self.writer.end)
         if self.file is None:
             self.stdout.flush()
-            return
-        fix = fix_bibtex_keys if self.writer.fmt == "bibtex" else None
-        self.file.commit(fix)
-        if self.to_stdout:
-            with self.file.path.open(encoding="utf-8", newline="") as f:
-                shutil.copyfileobj(f, self.stdout)
-            self.stdout.flush()
+        else:
+            self.file.commit()
 
     def discard(self) -> None:
         if self.file is not None:
@@ -218,6 +224,8 @@ def _spool_stdin(temp_dir: Path, max_size: int | None) -> tuple[Path, str | None
                 limit = size_text(max_size)
                 return path, f"standard input is over the --max-size limit of {limit}; raise it to convert"
             f.write(chunk)
+            if len(chunk) < 1 << 20:  # a buffered read is short only at the end: one Ctrl-D on a terminal
+                break
     return path, None
 
 
@@ -357,7 +365,8 @@ def convert_paths(
     writer = make_writer(options.to, **options.export_options)
     _check(options, names)
     settings = Settings(writer, options.from_format, options.encoding_fallback or None,
-                        options.max_size or None, options.enrich, keep_warnings=options.report is not None)
+                        options.max_size or None, options.enrich,
+                        keep_warnings=options.report is not None or options.list_warnings)
     summary = BatchSummary(strict=options.strict)
     exclude = [p for p in (options.out_dir, options.output) if p is not None]
     sources = iter_sources(names, options.globs, exclude)
@@ -370,7 +379,7 @@ def convert_paths(
         stack.callback(shutil.rmtree, temp_dir, ignore_errors=True)
         combined = None
         if options.out_dir is None:
-            combined = _Combined(writer, options.output, stdout or sys.stdout, temp_dir)
+            combined = _Combined(writer, options.output, stdout or sys.stdout)
             stack.callback(combined.discard)
 
         def finish(r: FileResult) -> None:

@@ -10,11 +10,14 @@ returns for the same citations.
 
 Two formats need more than one item at a time:
 
-* **BibTeX** keys must be unique within a file, and
-  :func:`refparse.export.keys.make_keys` suffixes *every* citation of a
-  colliding key (``smith2020a``, ``smith2020b``). Entries are written with
-  their base key, and :func:`fix_bibtex_keys` rewrites the finished file in
-  a second, cheap pass when (and only when) keys collide.
+* **Keys** (the BibTeX key, the CSL-JSON ``id``, the RIS ``ID``) must be
+  unique in an output (:mod:`refparse.export.keys`: the first citation with
+  a key keeps it, later ones get ``b``, ``c`` ...). A worker writing a whole
+  output allocates them as it goes. A worker writing its input's share of a
+  combined output cannot know the keys of the inputs before it, so it writes
+  each base key between two :data:`KEY_MARK` characters, and the process
+  that joins the shares in order replaces them (:class:`Rekeyer`) while it
+  copies: one pass, and memory holds a compact table of the keys.
 * **text** bibliographies are sorted and numbered by the CSL style, so a
   file's citations are rendered together (memory grows with the largest
   input, not with the run).
@@ -29,7 +32,6 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -44,6 +46,9 @@ if TYPE_CHECKING:  # typing.Self is Python 3.11+; annotations are never evaluate
 
 #: Suffix of temporary files; hidden (leading dot) and never an output extension.
 TEMP_SUFFIX = ".refparse-tmp"
+#: Brackets a base key in a share of a combined output. NUL never occurs in
+#: refparse's output (every format flattens or escapes control characters).
+KEY_MARK = "\x00"
 
 
 class AtomicFile:
@@ -168,39 +173,51 @@ class StreamWriter:
         """The output file extension, without the dot."""
         return FORMATS[self.fmt].extension
 
-    def item(self, c: Citation, index: int, id_prefix: str = "") -> str:
+    @property
+    def keyed(self) -> bool:
+        """Whether items carry a citation key (CSL-JSON, BibTeX, RIS)."""
+        return self.fmt in ("csljson", "bibtex", "ris")
+
+    def item(self, c: Citation, key: str | None = None) -> str:
         """One citation as this format writes it (without separators).
 
         Args:
             c: the citation.
-            index: its 0-based position in the output (CSL-JSON ids of
-                unnumbered citations use it).
-            id_prefix: CSL-JSON: put before the id (one per input in a
-                combined output, so ids stay unique).
+            key: its key, unique in the output; ``None`` writes its base key
+                between :data:`KEY_MARK` characters, for :class:`Rekeyer`.
         """
         # The per-item functions are imported here, not at import: a run
         # pays only for the format it writes.
-        if self.fmt == "csljson":
-            from ..export.csljson import CslJsonOptions, dumps, to_csl_item
+        mark = None
+        if key is None and self.keyed:
+            from ..export.keys import base_key
 
+            key = base_key(c)
+            mark = KEY_MARK + key + KEY_MARK
+        if self.fmt == "csljson":
+            from ..export.csljson import dumps, to_csl_item
+
+            item = to_csl_item(c, key, self.options)
+            text = dumps(item, self.options).rstrip("\n")
+            if mark is not None and key is not None:  # the id is the item's first value: JSON "[prefix]key"
+                quoted = dumps(item["id"], self.options).rstrip("\n")
+                at = text.index(quoted, text.index('"id"') + 4)
+                text = text[:at] + quoted[: -len(key) - 1] + mark + '"' + text[at + len(quoted) :]
             indent = self.options.indent
-            prefix = id_prefix or self.options.id_prefix
-            item = to_csl_item(c, index, prefix)
-            text = dumps(item, CslJsonOptions(indent=indent, ascii=self.options.ascii)).rstrip("\n")
             if indent is None:
                 return text
             pad = " " * indent if isinstance(indent, int) else str(indent)
             return pad + text.replace("\n", "\n" + pad)
         if self.fmt == "bibtex":
             from ..export.bibtex import bibtex_entry
-            from ..export.keys import base_key
 
-            return bibtex_entry(c, base_key(c), self.options).render()
+            return bibtex_entry(c, mark or key or "", self.options).render()
         if self.fmt == "ris":
             from ..export.ris import ris_record
 
             eol = "\r\n" if self.options.crlf else "\n"
-            return "".join(f"{tag}  - {value}{eol}" for tag, value in ris_record(c))
+            pairs = ris_record(c, key, self.options)
+            return "".join(f"{tag}  - {mark if tag == 'ID' and mark else value}{eol}" for tag, value in pairs)
         if self.fmt == "jsonl":
             from ..export.jsonl import jsonl_line
 
@@ -257,49 +274,31 @@ def make_writer(fmt: str, **options: Any) -> StreamWriter:
     return StreamWriter(fmt, opts)
 
 
-def _header_key(line: str) -> tuple[str, str] | None:
-    """``(prefix, key)`` of a BibTeX entry header line ``@type{key,``."""
-    if not line.startswith("@"):
-        return None
-    brace = line.find("{")
-    comma = line.find(",", brace)
-    if brace < 0 or comma < 0:
-        return None
-    return line[: brace + 1], line[brace + 1 : comma]
+class Rekeyer:
+    """Replaces the marked base keys of combined shares by unique keys, in output order.
 
-
-def fix_bibtex_keys(path: Path) -> None:
-    """Make the keys of a BibTeX file unique, exactly as ``make_keys`` does.
-
-    Entries are written with their base key (``smith2020cell``); when a base
-    occurs more than once, every occurrence gets a letter in file order
-    (``smith2020cella``, ``smith2020cellb``), skipping keys already taken.
-    Only header lines (``@type{key,``) are touched: values are flattened to
-    one line and field lines start with spaces, so no value can look like one.
-
-    Why a second pass: the first entry's key depends on whether a later one
-    collides; reading the finished file back is cheap, and memory holds one
-    counter entry per distinct key instead of the entries.
-
-    Args:
-        path: a BibTeX file written by :class:`StreamWriter`; rewritten
-            atomically when keys collide, left alone otherwise.
+    Why: see the module docstring; fed the shares' text in order, chunk by
+    chunk (a mark may straddle two chunks), it gives exactly the keys
+    :func:`refparse.export.keys.make_keys` gives the whole output.
     """
-    counts: Counter[str] = Counter()
-    with path.open(encoding="utf-8", newline="") as f:
-        for line in f:
-            header = _header_key(line)
-            if header:
-                counts[header[1]] += 1
-    if all(n == 1 for n in counts.values()):
-        return
-    from ..export.keys import KeyAllocator
 
-    allocate = KeyAllocator(counts)
-    with path.open(encoding="utf-8", newline="") as src, AtomicFile(path) as out:
-        for line in src:
-            header = _header_key(line)
-            if header and counts[header[1]] > 1:
-                base = header[1]
-                line = header[0] + allocate(base) + line[len(header[0]) + len(base) :]
-            out.write(line)
+    def __init__(self) -> None:
+        from ..export.keys import KeyAllocator
+
+        self.allocate = KeyAllocator()
+        self.tail = ""
+
+    def feed(self, chunk: str) -> str:
+        """The chunk with every complete mark replaced (an open one waits for the next chunk)."""
+        text = self.tail + chunk
+        if KEY_MARK not in text:
+            self.tail = ""
+            return text
+        if text.count(KEY_MARK) % 2:
+            cut = text.rindex(KEY_MARK)
+            text, self.tail = text[:cut], text[cut:]
+        else:
+            self.tail = ""
+        parts = text.split(KEY_MARK)
+        parts[1::2] = [self.allocate(base) for base in parts[1::2]]
+        return "".join(parts)

@@ -15,16 +15,16 @@ from typing import Any
 
 from ..detect import format_names
 from ..errors import OptionError
-from ..export import FORMATS
+from ..export import FORMATS, format_for_path
 from .common import add_crossref_arguments, add_input_arguments, crossref_given, crossref_options, jobs
 
 _EXAMPLES = """\
 Examples:
-  refparse convert page.txt --to bibtex -o refs.bib
-  refparse convert pages/ --to csljson --out-dir json/ --report report.jsonl
-  refparse convert pages/ --glob '*.html.txt' --to ris -o all.ris -j 4
-  cat page.txt | refparse convert - --to text --style apa
-  REFPARSE_MAILTO=you@example.org refparse convert page.txt --to jsonl --enrich --verify -o refs.jsonl
+  refparse convert fixtures/seed000.txt -o refs.bib          # the format from the extension
+  refparse convert fixtures/ --out-dir json/ --report report.jsonl
+  refparse convert fixtures/ --glob '*.txt' --to ris -o all.ris -j 4
+  cat fixtures/seed000.txt | refparse convert - --to text --style apa
+  REFPARSE_MAILTO=you@example.org refparse convert page.txt --enrich --verify -o refs.jsonl
 
 exit status: 0 all converted (references not fully parsed are written with
 their raw text and reported); 1 some input failed, or with --strict some
@@ -43,7 +43,8 @@ def register(sub: Any) -> None:
     conv.add_argument("inputs", nargs="*", metavar="PATH",
                       help="a file, a folder (searched recursively) or '-' for stdin (the default)")
     out = conv.add_argument_group("output")
-    out.add_argument("--to", default="csljson", choices=list(FORMATS), help="output format (default csljson)")
+    out.add_argument("--to", default=None, choices=list(FORMATS),
+                     help="output format (default: from -o's extension .json .bib .ris .jsonl .txt, else csljson)")
     where = out.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="FILE", type=Path, help="write everything into FILE")
     where.add_argument("--out-dir", metavar="DIR", type=Path,
@@ -53,6 +54,9 @@ def register(sub: Any) -> None:
     out.add_argument("--ascii", action="store_true",
                      help="ASCII only: LaTeX accents for bibtex, \\u escapes for csljson and jsonl")
     out.add_argument("--biblatex", action="store_true", help="BibLaTeX fields (date, journaltitle ...) for --to bibtex")
+    out.add_argument("--annotate", action="store_true",
+                     help="also write refparse's diagnostics (references not fully parsed, text no field took, "
+                     "warnings) into the note field, which styles print")
     out.add_argument("--report", metavar="FILE", type=Path, help="write a JSON Lines report, one line per input")
     inp = conv.add_argument_group("input")
     add_input_arguments(inp, format_names())
@@ -61,6 +65,8 @@ def register(sub: Any) -> None:
                      help="worker processes (default 0: one per core)")
     steps.add_argument("--resume", action="store_true", help="with --out-dir: skip inputs whose output is newer")
     steps.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; only failures")
+    steps.add_argument("-v", "--verbose", action="store_true",
+                       help="list every per-reference warning (on a terminal they are counted by kind)")
     steps.add_argument(
         "--strict",
         action="store_true",
@@ -79,8 +85,32 @@ def register(sub: Any) -> None:
     conv.set_defaults(run=run)
 
 
+def output_format(to: str | None, output: Path | None) -> str:
+    """The output format: ``--to``, else the one ``-o``'s extension names, else CSL-JSON.
+
+    Raises:
+        OptionError: ``--to`` and the extension disagree, or the extension
+            names no format and ``--to`` is missing (a ``.bib`` full of JSON
+            helps nobody).
+    """
+    by_extension = format_for_path(output) if output is not None else None
+    if output is not None and output.suffix and by_extension is None and to is None:
+        known = ", ".join(f".{f.extension}" for f in FORMATS.values())
+        raise OptionError(f"cannot tell the output format from {output.name!r} ({known}); say --to FORMAT")
+    if to is not None and by_extension is not None and to != by_extension:
+        raise OptionError(
+            f"--to {to} clashes with -o {output}: a .{FORMATS[by_extension].extension} file holds "
+            f"{by_extension}; drop --to or change the file name"
+        )
+    return to or by_extension or "csljson"
+
+
 def _export_options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {}
+    if args.annotate:
+        if args.to == "jsonl":
+            raise OptionError("--annotate does not apply to --to jsonl (every warning is in each record already)")
+        options["annotate"] = True
     if args.style is not None:
         if args.to != "text":
             raise OptionError("--style applies only to --to text")
@@ -149,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
     # which cost a one-process conversion a tenth of its time. The command's own process
     # only; the library never changes the collector.
     gc.freeze()
+    args.to = output_format(args.to, args.output)
     fallback = None if args.encoding_fallback.lower() == "none" else args.encoding_fallback
     enricher = _enricher(args)
     options = BatchOptions(
@@ -165,12 +196,16 @@ def run(args: argparse.Namespace) -> int:
         report=args.report,
         strict=args.strict,
         enrich=enricher,
+        list_warnings=args.verbose,
     )
     paths = args.inputs or ["-"]
+    if "-" in paths and _is_terminal(sys.stdin) and not args.quiet:
+        print("refparse: reading references from the terminal; paste them, then press Ctrl-D "
+              "(or give a file: refparse convert page.txt)", file=sys.stderr)
     total = None
     if Console.wants_total(sys.stderr, args.quiet) and "-" not in paths:
         total = count_sources(paths, options.globs, [p for p in (args.out_dir, args.output) if p])
-    console = Console(sys.stderr, args.quiet, total)
+    console = Console(sys.stderr, args.quiet, total, verbose=args.verbose)
     summary = None
     try:
         summary = convert_paths(paths, options, on_result=console, stdout=sys.stdout)
@@ -179,3 +214,10 @@ def run(args: argparse.Namespace) -> int:
         if enricher is not None:
             enricher.close()
     return summary.exit_code
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from importlib import import_module
+from os import PathLike
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OptionError
@@ -94,6 +96,17 @@ def __getattr__(name: str) -> Any:
     return getattr(import_module(f"refparse.export.{module}"), name)
 
 
+def format_for_path(path: str | PathLike[str]) -> str | None:
+    """The format a file name's extension names (``refs.bib`` → ``bibtex``), or ``None``.
+
+    Why: ``-o refs.bib`` without ``--to`` must write BibTeX, not CSL-JSON
+    into a ``.bib``. The extensions are the formats' own (:data:`FORMATS`),
+    compared without regard to case.
+    """
+    suffix = PurePath(path).suffix.lower().lstrip(".")
+    return next((f.name for f in FORMATS.values() if f.extension == suffix), None) if suffix else None
+
+
 def export(citations: Sequence[Citation], fmt: str, **options: Any) -> str:
     """Citations in one output format.
 
@@ -157,6 +170,7 @@ __all__ = [
     "TextOptions",
     "available_styles",
     "export",
+    "format_for_path",
     "resolve",
     "to_bibtex",
     "to_csl_json",

@@ -7,17 +7,26 @@ Choices worth knowing:
   the genre says so), else ``@misc`` (BibLaTeX: ``@online``, ``@dataset``,
   ``@software`` where they exist);
 * names are ``von Last, Jr, First``: ``van der Sluis, I. M.``; et al. is
-  ``and others``; an organization is one braced name, ``{{World Health
+  ``and others`` (bibtex's styles and biber print "et al.", pandoc reads it
+  as et al.); an organization is one braced name, ``{{World Health
   Organization}}``; name parts that BibTeX would split wrongly (commas, the
   word "and", spaces or hyphens in a family name) are braced;
+* an entry with a particle gets ``options = {useprefix=true}``: biblatex,
+  biber and pandoc then cite "van der Sluis", as CSL-JSON's
+  ``non-dropping-particle`` does, not "Sluis" (classic styles ignore the
+  field and print the particle anyway);
 * ``journal`` is the full journal title when refparse knows it, else the
   journal as printed; the printed abbreviation is also kept as
   ``shortjournal`` when it differs;
 * ``pages = {875--891}``; an article number without pages becomes ``pages``
   (BibLaTeX: ``eid``); ``month = jun`` as the standard macro (BibLaTeX:
   ``date = {2024-06-13}``);
-* anything without a field (a conference session, an access date, the raw
-  text of a reference the grammar rejected) goes to ``note``;
+* bibliographic text without a field (a conference session, an access
+  date) goes to ``note``; what refparse has to say — a reference it could
+  not fully parse, text no field took, warnings — goes to fields no style
+  prints (``refparse-status``, ``refparse-unplaced``, ``refparse-warnings``)
+  with the raw text in ``refparse-raw``; ``annotate`` also writes it into
+  ``note``;
 * every value goes through :mod:`refparse.export.latex`, so hostile text
   prints literally; words with capitals are braced (``{B}-cell``) so styles
   cannot re-case them (``BibtexOptions.protect_case``).
@@ -30,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Citation, Organization, Person
-from .common import flatten, recovery_note
+from .common import Findings, findings, flatten
 from .csljson import csl_given
 from .keys import make_keys
 from .latex import escape, protect_case
@@ -69,11 +78,14 @@ class BibtexOptions:
         biblatex: write BibLaTeX fields (``journaltitle``, ``date``,
             ``location``, ``eprint``) instead of classic BibTeX ones.
         protect_case: brace words with capitals in titles.
+        annotate: also write refparse's diagnostics into ``note``, which
+            styles print (they are always in the ``refparse-*`` fields).
     """
 
     ascii: bool = False
     biblatex: bool = False
     protect_case: bool = True
+    annotate: bool = False
 
 
 @dataclass(frozen=True)
@@ -314,9 +326,23 @@ def bibtex_entry(c: Citation, key: str, options: BibtexOptions | None = None) ->
         f.notes.append(c.event.date)
     if c.event and c.event.session:
         f.notes.append(c.event.session)
-    notes = [n for n in (c.note, *f.notes, recovery_note(c)) if n]
+    found = findings(c)
+    notes = [n for n in (found.note, *f.notes, found.annotation() if opts.annotate else None) if n]
     f.add("note", "; ".join(notes) if notes else None)
+    if any(isinstance(n, Person) and n.particle for n in (*c.authors, *c.editors)):
+        f.raw("options", "useprefix=true", "useprefix=true")
+    _findings(found, f)
     return BibEntry(etype, key, tuple(f.items))
+
+
+def _findings(found: Findings, f: _Fields) -> None:
+    """Refparse's diagnostics in fields no style prints (BibTeX and biber ignore unknown fields)."""
+    if not found:
+        return
+    f.add("refparse-status", found.status)
+    f.add("refparse-unplaced", found.unplaced)
+    f.add("refparse-warnings", "; ".join(f"{code}: {message}" for code, message in found.warnings) or None)
+    f.add("refparse-raw", found.raw)
 
 
 def bibtex_entries(citations: Sequence[Citation], options: BibtexOptions | None = None) -> list[BibEntry]:

@@ -1,4 +1,4 @@
-"""Helpers every exporter shares: flattening untrusted text and the recovery note.
+"""Helpers every exporter shares: flattening untrusted text, and what refparse has to say.
 
 Reference text is untrusted. Line-oriented formats (RIS, BibTeX, a formatted
 bibliography) must never let a value span lines: a newline followed by
@@ -9,6 +9,7 @@ bibliography) must never let a value span lines: a newline followed by
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..models import Citation
 
@@ -35,21 +36,86 @@ def flatten(text: str) -> str:
     return _BREAKS.sub(" ", text).strip()
 
 
-def recovery_note(c: Citation, flat: bool = True) -> str | None:
-    """The note that keeps a reference the grammar rejected visible.
+#: How the pipeline marks, in ``Citation.note``, the lines no field took.
+UNPLACED_PREFIX = "refparse: not placed in a field: "
+#: Every line refparse itself writes into a note starts so.
+_OWN_PREFIX = "refparse:"
 
-    Why: a bad reference is data; the user must see its raw text in every
-    format, not only in JSON Lines. The wording matches the CSL-JSON note.
+
+@dataclass(frozen=True)
+class Findings:
+    """What refparse has to say about one citation, apart from its fields.
+
+    Why one object: every format must keep the same things out of the
+    fields a style prints (the grammar's reason, text no field took, the
+    raw text) and put them where a person or a program can still reach
+    them (a CSL ``custom`` object, non-printing BibTeX fields, a RIS
+    research note), or into the printed note when the user asks
+    (``--annotate``).
+
+    Attributes:
+        note: the reference's own note, as printed ("in press", an arXiv
+            id): bibliographic content, printed like any field.
+        status: ``recovered`` when the grammar rejected the reference, else ``None``.
+        reason: why it was not fully parsed (``None`` when it was).
+        unplaced: text the grammar accepted but no field took, or ``None``.
+        warnings: every warning as ``(code, message)``.
+        raw: the reference as printed, when there is anything above to say
+            (``None`` for a clean parse: its fields say it all).
+    """
+
+    note: str | None
+    status: str | None
+    reason: str | None
+    unplaced: str | None
+    warnings: tuple[tuple[str, str], ...]
+    raw: str | None
+
+    def __bool__(self) -> bool:
+        """Whether there is anything to say beyond the fields."""
+        return self.raw is not None
+
+    def annotation(self) -> str | None:
+        """The diagnostics as note text, for ``--annotate`` (one line each).
+
+        Returns:
+            ``refparse: not fully parsed (reason). As printed: ...``, the
+            unplaced text and other warnings, or ``None``.
+        """
+        lines = []
+        if self.status is not None:
+            lines.append(f"refparse: not fully parsed ({self.reason}). As printed: {self.raw}")
+        if self.unplaced is not None:
+            lines.append(UNPLACED_PREFIX + self.unplaced)
+        lines += [f"refparse: {message}" for code, message in self.warnings if code not in ("grammar", "unplaced")]
+        return "\n".join(lines) or None
+
+
+def findings(c: Citation) -> Findings:
+    """Split a citation's note from refparse's own diagnostics.
 
     Args:
         c: the citation.
-        flat: on one line (the raw text's line breaks as spaces), for
-            formats whose fields are lines; CSL-JSON keeps the raw text exact.
 
     Returns:
-        ``refparse: recovered (reasons). Raw: ...`` or ``None`` for a parsed one.
+        Its :class:`Findings`.
     """
-    if c.status == "parsed":
-        return None
-    note = f"refparse: {c.status} ({c.reason}). Raw: {c.raw}"
-    return flatten(note) if flat else note
+    note = c.note
+    unplaced = None
+    if note is not None and _OWN_PREFIX in note:
+        lines = note.split("\n")
+        own = [line for line in lines if line.startswith(_OWN_PREFIX)]
+        kept = [line.removeprefix(UNPLACED_PREFIX) for line in own if line.startswith(UNPLACED_PREFIX)]
+        unplaced = "; ".join(kept) or None
+        note = "\n".join(line for line in lines if not line.startswith(_OWN_PREFIX)) or None
+    recovered = c.status != "parsed"
+    warnings = tuple((w.code, w.message) for w in c.warnings)
+    say = recovered or unplaced is not None or bool(warnings)
+    return Findings(
+        note=note,
+        status=c.status if recovered else None,
+        reason=c.reason if recovered else None,
+        unplaced=unplaced,
+        warnings=warnings,
+        raw=c.raw if say else None,
+    )

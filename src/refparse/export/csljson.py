@@ -1,15 +1,22 @@
-"""CSL-JSON, the format citeproc, pandoc and Zotero read.
+"""CSL-JSON, the format citeproc-js (Zotero, Mendeley), pandoc and citeproc-py read.
 
 Items validate against the CSL-JSON schema. Choices worth knowing:
 
-* **et al.** is kept as a final author ``{"literal": "others"}`` — the
-  convention of BibTeX's ``and others`` that pandoc follows — and as
-  ``custom.et-al = true`` for programs that read the flag;
+* ``id`` is the citation key every format shares (``gupta2025blinatumomab``,
+  :mod:`refparse.export.keys`);
+* **et al.** is a final author ``{"literal": "et al."}`` (see
+  :data:`ET_AL`) plus ``custom.et-al = true`` for programs that read the flag;
+* particles are ``non-dropping-particle`` (``van der`` Sluis is cited as
+  "van der Sluis", as from the BibTeX);
 * ``container-title-short`` is the journal as printed; ``container-title`` is
   the full title when refparse knows it (after enrichment), else as printed;
 * ``given`` holds initials spaced and dotted (``R. E.``) so that CSL
   processors initialise every letter, not only the first;
-* a reference the grammar rejected keeps its raw text in ``note``.
+* ``note`` holds only what the reference printed as a note. What refparse
+  has to say — the grammar's reason for a reference it could not fully
+  parse, text no field took, other warnings — and then the raw text go into
+  ``custom`` (``status``, ``reason``, ``unplaced``, ``warnings``, ``raw``),
+  which no style prints; ``annotate`` also writes them into ``note``.
 """
 
 from __future__ import annotations
@@ -23,7 +30,18 @@ from typing import Any
 import orjson
 
 from ..models import Citation, Organization, Person
-from .common import recovery_note
+from .common import findings
+from .keys import base_key, make_keys
+
+#: The last "author" of a truncated list. Why a literal "et al." and not
+#: ``{"literal": "others"}`` (BibTeX's ``and others``): citeproc-js, the engine
+#: of Zotero and Mendeley, and citeproc-py print a literal "others" as an
+#: author ("Gupta S, Rau RE, Kairalla JA, others."), and pandoc only treats it
+#: as et al. in styles that set et-al options on the name element; every one
+#: of them prints "et al." for this literal. Styles that join the last name
+#: with "and" or "&" print "& et al."; no CSL data can do better, since CSL
+#: has no way to say that a list was truncated.
+ET_AL = {"literal": "et al."}
 
 
 @dataclass(frozen=True)
@@ -33,16 +51,18 @@ class CslJsonOptions:
     Attributes:
         indent: JSON indentation; ``None`` for one line.
         ascii: escape non-ASCII characters.
-        id_prefix: put before every item id (``ref12``). The batch converter
-            gives each input its own prefix when it combines inputs in one
-            file, because citeproc and reference managers key items by id.
+        id_prefix: put before every item id (the citation key).
+        annotate: also write refparse's diagnostics into ``note``, which
+            styles print (they are always in ``custom``).
     """
 
     indent: int | None = 2
     ascii: bool = False
     id_prefix: str = ""
+    annotate: bool = False
 
 
+_DEFAULT = CslJsonOptions()
 _SPACE_AFTER_DOT = re.compile(r"\.(?=[^\s.-])")
 _INITIALS_ONLY = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}|(?:[A-Z\u00c0-\u00de][a-z]?\.?[\s-]*)+")
 
@@ -109,25 +129,24 @@ _SIMPLE_FIELDS = (
 def _names(names: tuple[Person | Organization, ...], et_al: bool) -> list[dict[str, str]]:
     out = [csl_name(n) for n in names]
     if et_al:
-        out.append({"literal": "others"})
+        out.append(dict(ET_AL))
     return out
 
 
-def to_csl_item(c: Citation, index: int = 0, id_prefix: str = "") -> dict[str, Any]:
+def to_csl_item(c: Citation, key: str | None = None, options: CslJsonOptions | None = None) -> dict[str, Any]:
     """One citation as a CSL-JSON item.
 
     Args:
         c: the citation.
-        index: its position, used for the ``id`` when it has no number.
-        id_prefix: put before the id (unique ids across combined inputs).
+        key: its id (unique in the output, see :func:`refparse.export.keys.make_keys`);
+            default its base key.
+        options: ``id_prefix`` and ``annotate`` are used.
 
     Returns:
         A dict that validates against the CSL-JSON schema.
     """
-    ref = f"ref{c.number if c.number is not None else index + 1}"
-    if c.list_number:  # a later list of the same input numbers from 1 again
-        ref = f"list{c.list_number}-{ref}"
-    item: dict[str, Any] = {"id": f"{id_prefix}{ref}", "type": c.type}
+    opts = options or _DEFAULT
+    item: dict[str, Any] = {"id": opts.id_prefix + (key if key is not None else base_key(c)), "type": c.type}
     if c.number is not None:
         item["citation-number"] = c.number
     if c.authors or c.et_al:
@@ -166,14 +185,22 @@ def to_csl_item(c: Citation, index: int = 0, id_prefix: str = "") -> dict[str, A
         item["accessed"] = {"raw": c.accessed}
     if c.keywords:
         item["keyword"] = ", ".join(c.keywords)
-    recovered = recovery_note(c, flat=False)
-    if c.note or recovered:
-        item["note"] = "\n".join(n for n in (c.note, recovered) if n)
+    found = findings(c)
+    notes = (found.note, found.annotation() if opts.annotate else None)
+    if any(notes):
+        item["note"] = "\n".join(n for n in notes if n)
     custom: dict[str, Any] = {}
     if c.et_al:
         custom["et-al"] = True
     if c.match:
         custom["doi-match"] = {"score": c.match.score, "source": c.match.source, "evidence": c.match.evidence}
+    if found:
+        for name in ("status", "reason", "unplaced"):
+            if getattr(found, name) is not None:
+                custom[name] = getattr(found, name)
+        if found.warnings:
+            custom["warnings"] = [{"code": code, "message": message} for code, message in found.warnings]
+        custom["raw"] = found.raw
     if custom:
         item["custom"] = custom
     return item
@@ -189,8 +216,8 @@ def to_csl_json(citations: list[Citation] | tuple[Citation, ...], options: CslJs
     Returns:
         The JSON text, ending with a newline.
     """
-    opts = options or CslJsonOptions()
-    items = [to_csl_item(c, i, opts.id_prefix) for i, c in enumerate(citations)]
+    opts = options or _DEFAULT
+    items = [to_csl_item(c, key, opts) for c, key in zip(citations, make_keys(citations), strict=True)]
     return dumps(items, opts)
 
 

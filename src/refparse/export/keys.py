@@ -1,19 +1,27 @@
-"""Citation keys: readable, stable, unique within a file, ASCII only.
+"""Citation keys: readable, stable, unique within an output, ASCII only — the id every format shares.
 
 A key is ``{first author's family}{year}{first significant title word}``,
 transliterated to ASCII by anyascii and lower-cased: ``gupta2025blinatumomab``,
 ``sluis2023blinatumomab`` (the particle is left out, as in sorting),
-``muller2020uber`` for Müller. Keys depend only on the citation's content, so
-the same input gives the same keys on every run. Within one file, citations
-whose keys collide all get a letter, in input order (``smith2020cella``,
-``smith2020cellb``), like the year suffixes of an author-year list.
+``muller2020uber`` for Müller. The same key is the BibTeX key, the CSL-JSON
+``id`` and the RIS ``ID``, so a manuscript can switch formats without
+re-pointing a citation.
+
+The rule that makes keys unique: **the first citation with a key keeps it;
+a later one with the same key gets the next free letter, from ``b``**
+(``smith2020cell``, ``smith2020cellb``, ``smith2020cellc``), in output
+order. So a key depends on the citation's content and on the citations
+*before* it in the same output, never on its position number: combining
+inputs with ``-o`` keeps every key of the first input as it was alone, and
+adding inputs at the end never changes a key already written.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from array import array
 from collections.abc import Sequence
+from hashlib import blake2b
 
 from anyascii import anyascii
 
@@ -32,13 +40,13 @@ STOPWORDS = frozenset(
     }
 )  # fmt: skip
 
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 _MAX_PART = 24
 
 
 def _ascii_words(text: str) -> list[str]:
     """Lower-case ASCII words of ``text`` (transliterated)."""
-    return [w for w in _NOT_ALNUM.split(anyascii(text).lower()) if w]
+    return _WORD.findall((text if text.isascii() else anyascii(text)).lower())
 
 
 def _author_part(c: Citation) -> str:
@@ -55,7 +63,11 @@ def _author_part(c: Citation) -> str:
 
 
 def _title_part(c: Citation) -> str:
-    for word in _ascii_words(c.title or ""):
+    title = c.title or ""
+    if not title.isascii():
+        title = anyascii(title)
+    for m in _WORD.finditer(title.lower()):  # the first significant word: usually the first or second
+        word = m.group()
         if word not in STOPWORDS and not word.isdigit():
             return word[:_MAX_PART]
     return ""
@@ -76,7 +88,7 @@ def base_key(c: Citation) -> str:
 
 
 def suffix(index: int) -> str:
-    """The ``index``-th collision suffix: a, b, ..., z, aa, ab, ... (bijective base 26)."""
+    """The ``index``-th letter suffix: a, b, ..., z, aa, ab, ... (bijective base 26, from 0)."""
     out = ""
     index += 1
     while index:
@@ -86,45 +98,86 @@ def suffix(index: int) -> str:
 
 
 def make_keys(citations: Sequence[Citation]) -> list[str]:
-    """Unique keys for the citations of one file, in order.
+    """Unique keys for the citations of one output, in order.
 
-    Why: BibTeX needs unique keys, and a key must not change between runs
-    on the same input, so keys come from content and input order only.
+    Why: BibTeX needs unique keys, CSL-JSON unique ids, and a key must not
+    change between runs on the same input, so keys come from content and
+    from the citations before each one only.
 
     Args:
-        citations: the citations, in file order.
+        citations: the citations, in output order.
 
     Returns:
-        One key per citation; keys that would collide carry ``a``, ``b`` ...
+        One key per citation (see the module docstring for the rule).
     """
-    bases = [base_key(c) for c in citations]
-    allocate = KeyAllocator(Counter(bases))
-    return [allocate(base) for base in bases]
+    allocate = KeyAllocator()
+    return [allocate(base_key(c)) for c in citations]
 
 
 class KeyAllocator:
-    """Hands out unique keys in file order, given how often each base key occurs.
+    """Hands out unique keys in output order: a base key the first time, then ``b``, ``c`` ...
 
     Why a class: :func:`make_keys` has all citations at hand, while the batch
-    writer streams entries to disk and fixes the keys of the finished file
-    (:func:`refparse.batch.writers.fix_bibtex_keys`); both must give the same
-    keys, so both ask this one allocator.
-
-    Args:
-        counts: occurrences of each base key in the whole file.
+    converter streams them and re-keys each input's share of a combined
+    output as it copies it (:class:`refparse.batch.writers.Rekeyer`); both
+    must give the same keys, so both ask this one allocator. It remembers
+    every key handed out, in a compact table (:class:`KeySet`), because a
+    later base key may equal an earlier suffixed one (``smith2020`` + ``b``
+    and a title word ``B``).
     """
 
-    def __init__(self, counts: Counter[str]) -> None:
-        self.counts = counts
-        self.used = {b for b, n in counts.items() if n == 1}
-        self.next_index: Counter[str] = Counter()
+    def __init__(self) -> None:
+        self.used = KeySet()
+        self.next_index: dict[str, int] = {}  # only bases that collided: few
 
     def __call__(self, base: str) -> str:
-        """The key for the next occurrence of ``base`` (``base`` itself when it is unique)."""
-        if self.counts[base] <= 1:
+        """The key for the next citation whose base key is ``base``."""
+        if self.used.add(base):
             return base
-        while (key := base + suffix(self.next_index[base])) in self.used:
-            self.next_index[base] += 1
-        self.next_index[base] += 1
-        self.used.add(key)
+        index = self.next_index.get(base, 1)
+        while not self.used.add(key := base + suffix(index)):
+            index += 1
+        self.next_index[base] = index + 1
         return key
+
+
+class KeySet:
+    """A set of keys kept as 64-bit digests in one open-addressing array.
+
+    Why not a ``set`` of strings: an output of a million references would
+    hold a million string objects (about 100 MB); this table holds 16 bytes
+    per key. Two keys sharing a BLAKE2 digest (odds about 1 in 30 million
+    for a million keys) would only cost the second one a needless letter — still
+    unique, still the same on every run.
+    """
+
+    def __init__(self) -> None:
+        self.slots = array("Q", bytes(8 * 1024))
+        self.count = 0
+
+    def add(self, key: str) -> bool:
+        """Add ``key``; ``False`` when it was there already."""
+        digest = int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "little") or 1
+        slots = self.slots
+        mask = len(slots) - 1
+        i = digest & mask
+        while (found := slots[i]) != digest:
+            if found == 0:
+                slots[i] = digest
+                self.count += 1
+                if 2 * self.count > len(slots):
+                    self._grow()
+                return True
+            i = (i + 1) & mask
+        return False
+
+    def _grow(self) -> None:
+        old = self.slots
+        self.slots = slots = array("Q", bytes(16 * len(old)))
+        mask = len(slots) - 1
+        for digest in old:
+            if digest:
+                i = digest & mask
+                while slots[i]:
+                    i = (i + 1) & mask
+                slots[i] = digest

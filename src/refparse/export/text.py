@@ -9,10 +9,13 @@ Items are the CSL-JSON items of :mod:`refparse.export.csljson`, adapted to
 what citeproc-py reads (``event-title`` is its ``event``). CSL has no way to
 say "the printed list was truncated", so an et-al citation gets a placeholder
 last author that is replaced by "et al." after rendering (``Gupta S, Rau RE,
-Kairalla JA, et al.``), whatever the style's delimiters. A reference the
-grammar rejected is rendered from what was recovered and followed by its raw
-text, so nothing is silently lost. Each entry is one line: values are
-flattened, so a newline in a title cannot fake a second entry.
+Kairalla JA, et al.``), whatever the style's delimiters: unlike the CSL-JSON
+a user renders elsewhere, no style's "and" or "&" lands before it. A
+reference the grammar rejected is printed as it was printed on the page (its
+raw text, after the style's number), not as a style rendering of the few
+fields that were certain; ``annotate`` appends refparse's diagnostics in
+brackets instead. Each entry is one line: values are flattened, so a newline
+in a title cannot fake a second entry.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from xml.etree import ElementTree
 
 from ..errors import ExportError, OptionError
 from ..models import Citation
-from .common import flatten
-from .csljson import to_csl_item
+from .common import findings, flatten
+from .csljson import ET_AL, to_csl_item
 
 #: Style names and the shipped file each one uses.
 STYLES = {
@@ -81,11 +84,14 @@ class TextOptions:
             ``.csl`` file.
         format: ``plain`` text or ``html`` (one entry per line either way).
         locale: a CSL locale such as ``en-GB``; default: the style's own.
+        annotate: follow an entry with refparse's diagnostics in brackets
+            (a reference not fully parsed, text no field took, warnings).
     """
 
     style: str = "vancouver"
     format: Literal["plain", "html"] = "plain"
     locale: str | None = None
+    annotate: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a style or locale that cannot work before any input is read.
@@ -134,15 +140,17 @@ def citeproc_item(c: Citation, index: int, html: bool = False) -> dict[str, Any]
         The item: flattened strings, ``event`` for ``event-title``, et al.
         as a placeholder author, no keys citeproc-py rejects.
     """
-    item = to_csl_item(c, index)
-    item["id"] = f"item{index}"
+    item = to_csl_item(c, f"item{index}")
     for key in _UNSUPPORTED:
         item.pop(key, None)
     if "event-title" in item:
         item["event"] = item.pop("event-title")
-    for role in ("author", "editor"):
+    for role, et_al in (("author", c.et_al), ("editor", c.editors_et_al)):
         if role in item:
-            item[role] = [_flat(n, html) if n != {"literal": "others"} else {"literal": _ETAL} for n in item[role]]
+            names = [_flat(n, html) for n in item[role]]
+            if et_al and names and names[-1] == ET_AL:
+                names[-1] = {"literal": _ETAL}
+            item[role] = names
     out = {k: v if k in ("id", "author", "editor") else _flat(v, html) for k, v in item.items()}
     if c.pages and c.pages.last and not (c.pages.first.isdigit() and c.pages.last.isdigit()):
         out["page"] = _flat(c.pages.first, html) + _RANGE + _flat(c.pages.last, html)
@@ -274,14 +282,31 @@ def to_text(citations: Sequence[Citation], options: TextOptions | None = None) -
         entry = _DOUBLED.sub("", entry).translate(_HTML_OUT)
         if numeric:  # citeproc-py glues the number to the text: "1.Gupta"
             entry = re.sub(rf"^(\[{position}\]|{position}\.)(?=\S)", r"\1 ", entry)
-        c = by_id[item_id]
-        if c.status != "parsed":
-            raw = flatten(c.raw.translate(_RESERVED))
-            if html:
-                raw = raw.translate(_HTML_IN).translate(_HTML_OUT)
-            entry += f" [refparse: not fully parsed; as printed: {raw}]"
+        entry = _diagnosed(entry, by_id[item_id], html, opts.annotate, position if numeric else None)
         lines.append(entry + "\n")
     return "".join(lines)
+
+
+def _escaped(text: str, html: bool) -> str:
+    text = flatten(text.translate(_RESERVED))
+    return text.translate(_HTML_IN).translate(_HTML_OUT) if html else text
+
+
+def _diagnosed(entry: str, c: Citation, html: bool, annotate: bool, number: int | None) -> str:
+    """An entry as printed: the raw text for a reference not fully parsed, diagnostics when asked."""
+    found = findings(c)
+    if annotate:
+        notes = []
+        if found.status is not None:
+            notes.append(f"not fully parsed; as printed: {_escaped(found.raw or '', html)}")
+        if found.unplaced is not None:
+            notes.append(f"not placed in a field: {_escaped(found.unplaced, html)}")
+        notes += [_escaped(m, html) for code, m in found.warnings if code not in ("grammar", "unplaced")]
+        return entry + "".join(f" [refparse: {n}]" for n in notes)
+    if found.status is None:
+        return entry
+    label = re.match(rf"\[{number}\] |{number}\. ", entry) if number is not None else None
+    return (label.group() if label else "") + _escaped(c.raw, html)
 
 
 def _numeric(path: Path) -> bool:
