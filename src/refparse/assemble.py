@@ -97,6 +97,7 @@ _SIMPLE = {
     "genre": ("genre", "stripped"),
     "thesis": ("genre", "stripped"),
     "status": ("note", "text"),
+    "contrib": ("note", "stripped"),
     "arxiv": ("note", "text"),
 }
 

@@ -283,6 +283,7 @@ class PartsTransformer(Transformer[Tok, Any]):
     genre = _single("genre")
     thesis = _single("thesis")
     status = _single("status")
+    contrib = _single("contrib")
 
     def start(self, c: list[Any]) -> list[Any]:
         return c

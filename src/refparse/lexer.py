@@ -123,6 +123,14 @@ _KEYWORDS: list[tuple[str, str]] = [
         r"|[Aa]ccedido(?: el)?|[Cc]onsultado(?: el| em)?|[Cc]itado(?: em| el)?):? ?(?P<V_ACCESSED>.*)",
     ),
     ("PRESENTED", r"(?:(?:Paper|Poster|Abstract|Oral presentation) )?[Pp]resented at:? ?(?P<V_EVENT>.*)"),
+    # "Trad. Luis-Andrés Bredlow", "Org. Sergio Cohn", "Translated by …": a translator or organiser
+    # after a book's title (ABNT, Chicago), kept as a note, never the container ("Organização …" and
+    # "Coordenação …" start the names of organisations: not here)
+    (
+        "CONTRIB",
+        r"(?P<V_CONTRIB>(?:Trad\.(?: cast\.)?|Tradução de|Traducción de|Translated by|Trans\.|Org\.|Coord\.)"
+        r" [A-Z\u00c0-\u00de\u00ab\u201c].*)",
+    ),
     (
         "EPUB",
         r"\[?(?:Epub|E-?pub(?:lished)?|Published online|[Oo]nline ahead of print|Epub ahead of print)\b ?(?P<V_EPUB>.*)"
@@ -555,7 +563,7 @@ def tokens(elements: Iterable[str]) -> Tokens:
             if kind == "COMMA" or (len(types) >= 3 and types[-2] == "COMMA"):
                 _names_before(kind, types, values)
             elif kind == "YEAR" and len(types) >= 3:
-                _untitled_journal(types)
+                _untitled_journal(types, values)
             types.append(kind)
             values.append(value)
             numbers.append(number)
@@ -574,15 +582,21 @@ _GIVEN_NAMES = re.compile(
 )
 
 
-def _untitled_journal(types: list[str]) -> None:
+#: An abbreviated word ("Mol.", "Sci."), which initials are not.
+_ABBREVIATED_WORD = re.compile(r"[A-Z][a-z]{2}\.")
+
+
+def _untitled_journal(types: list[str], values: list[str]) -> None:
     """Before a year: a text right after the names' closing semicolon is a journal, not a title.
 
     ``Shen`` ``,`` ``J.`` ``;`` ``Chem. Rev`` ``.`` then ``2016``: ACS lists
     that print no title. Marked ``JTEXT`` so the grammar reads no title.
     """
     at = len(types) - 2 if types[-1] == "DOT" else len(types) - 1
-    if at >= 2 and types[at] == "TEXT" and types[at - 1] == "SEMI" and types[at - 2] == "INIT":
-        types[at] = "JTEXT"
+    if at >= 2 and types[at - 1] == "SEMI" and types[at - 2] == "INIT" and (
+        types[at] == "TEXT" or (types[at] == "INIT" and _ABBREVIATED_WORD.search(values[at]))
+    ):
+        types[at] = "JTEXT"  # "J. Mol. Sci." reads like initials; its "Mol." does not
 
 
 def _names_before(kind: str, types: list[str], values: list[str]) -> None:

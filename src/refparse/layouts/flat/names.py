@@ -216,10 +216,13 @@ def _is_organization(name: str, after: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 8 or _YEAR_NEXT.match(after):
         return False
+    if _ABBREVIATED_NEXT.match(after) and all(w[:1].isupper() for w in words):
+        return False  # "Food Technol. Biotechnol. 2017": a journal's abbreviated name (ACS without titles)
     return not all(len(w.rstrip(".")) <= 5 and w[:1].isupper() for w in words)
 
 
 _YEAR_NEXT = re.compile(r"\.?\s*(?:1[5-9]|20)\d\d\b")
+_ABBREVIATED_NEXT = re.compile(r"\.\s*(?:[A-Z][a-z]{0,10}\.\s*){1,3}(?:1[5-9]|20)\d\d\b")
 
 
 def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:

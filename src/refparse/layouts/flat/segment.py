@@ -77,7 +77,7 @@ _NOT_AFTER_MONTH = "".join(
 #: " 12, 100–110 (2010)" (Nature).
 _JOURNAL_GROUP = re.compile(
     rf"[.,]?\s*(?={_YEAR}(?: [A-Z][a-z]{{2,8}}\.?(?:[-/][A-Z][a-z]{{2,8}}\.?)?(?: \d{{1,2}})?)?"
-    r"\s*(?:;\s*(?:[A-Za-z]?\d|\(|[A-Z][a-z]+\.?\s?\d)|:\s*[A-Za-z]?\d))"
+    r"(?:\s?\[(?:[Cc]ited|[Uu]pdated|[Aa]ccessed)[^\]]{1,40}\])?\s*(?:;\s*(?:[A-Za-z]?\d|\(|[A-Z][a-z]+\.?\s?\d)|:\s*[A-Za-z]?\d))"
     rf"|[.,]?\s*(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*,\s*[A-Za-z]?\d)"
     r"|\s+(?=\d+\s*(?:\(\s*[\w\s.-]+\))?\s*:\s*[A-Za-z]?\d)"
     r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d)"
@@ -98,10 +98,10 @@ _BOOK_TAIL = re.compile(
 #: then a colon, a publisher and a year.
 _PLACE_PUBLISHER_YEAR = re.compile(
     rf"(?<=[.?!] )[A-Z\u00c0-\u00de][\w\u00c0-\u017f' -]{{1,40}}(?:\([^()]{{1,20}}\))?(?:, [A-Z]{{2}})?: "
-    rf"[^.;:]{{2,80}}[,;] ?{_YEAR}"
+    rf"[^.;:]{{2,80}}?\s?[,;] ?{_YEAR}"
 )
 #: What a title does not run on over: an edition, a genre, a date, a label, a link.
-_NOT_TITLE = re.compile(rf"\bed\.|\bedn\b|\bedition\b|\[|\b{_YEAR}\b|https?://|\b(?:vol|v|n|no|pp?)\. ?\d|\bIn:")
+_NOT_TITLE = re.compile(rf"\b(?:Trad|Org|Coord|Trans)\.\s|\b(?:Tradução|Organização|Translated by|Edited by)\b|\bed\.|\bedn\b|\bedition\b|\[|\b{_YEAR}\b|https?://|\b(?:vol|v|n|no|pp?)\. ?\d|\bIn:")
 #: A genre in brackets after a title ("[Tese de Doutorado]", "[dissertação]", "[Vídeo]"); "[Internet]"
 #: belongs to the title as printed.
 _GENRE = re.compile(r"\s\[(?![Ii]nternet\]|[Oo]nline\])[^\]]{3,80}\]")
@@ -130,10 +130,10 @@ _NO_STOP = frozenset(
 #: A sentence of abbreviated words each with its full stop ("J. Clin.", "Health Res.", "MIDAS J. Syst."):
 #: the start of a journal's name, whatever word ends it.
 _DOTTED_ABBREVIATIONS = re.compile(
-    r"(?:(?:[A-Z][a-z]{0,7}|[A-Z]{2,6})\.\s?){1,4}|(?:[A-Z][a-z]{0,7} )?[A-Z][a-z]{1,6}\."
+    r"(?:(?:[A-Z][a-z]{0,9}|[A-Z]{2,6})\.\s?){1,4}|(?:[A-Z][a-z]{0,9} )?[A-Z][a-z]{1,9}\."
 )
 #: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
-_ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,8}|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?")
+_ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?")
 
 # --------------------------------------------------------------------------- the rest
 #: Text kept whole in the rest of a reference: identifiers, and notes that carry a date or a number.
@@ -222,6 +222,8 @@ def _subtitled() -> tuple[str, ...]:
     return tuple(read_sections("journals.txt", "subtitled")["subtitled"])
 
 
+#: A medium in brackets at a container's end ("[Internet]", "[online]"), printed apart on a page.
+_MEDIUM = re.compile(r"\s\[(?:[Ii]nternet|[Oo]nline|[Ss]erial on the [Ii]nternet)\]\.?$")
 #: A journal's place: one to three capitalised words ("São Paulo", "Rio de Janeiro").
 _PLACE = re.compile(
     r"[A-Z\u00c0-\u00de][\w\u00c0-\u017f-]+(?: (?:de|do|da|del|la)?\s?[A-Z\u00c0-\u00de][\w\u00c0-\u017f-]+){0,2}"
@@ -340,10 +342,9 @@ class _Cutter:
         """
         text = self.text
         place = _PLACE_PUBLISHER_YEAR.search(text, q)
-        if place is None or place.start() <= end:
+        if place is None or place.start() <= q:
             return end
-        between = text[end : place.start()]
-        if _NOT_TITLE.search(between):
+        if place.start() > end and _NOT_TITLE.search(text, end, place.start()):
             return end
         stop = place.start()
         while stop > q and text[stop - 1] in " .":
@@ -450,6 +451,12 @@ class _Cutter:
             stop -= 1
         elif dotted and not body.endswith(".") and text[end : end + 1] == ".":  # "J. Am. Chem. Soc." then "2015,"
             end = stop = end + 1
+        medium = _MEDIUM.search(text, start, stop)  # "Rev Enferm UFPE [Internet]. 2019": the medium apart
+        if medium is not None:
+            self.emit(start, medium.start())
+            self.emit(medium.start(), stop)
+            self.emit(stop, end)
+            return
         comma = text.rfind(", ", start, stop)
         where = text[comma + 2 : stop] if comma >= 0 else ""
         if place and comma >= 0 and _PLACE.fullmatch(where):

@@ -112,6 +112,20 @@ _GOES_ON = re.compile(r"(?:[,&;:/-]|\band|\bet|\bIn|\bvol\.|(?<!\d )\bpp?\.|\bv\
 _CITED = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b|\bn\.\s?d\.|\bs\.\s?d\.|\bin press\b|https?://|\bdoi\b", re.I)
 
 
+#: What a citation prints and prose seldom does: a volume–issue–pages group, "Place: Publisher, year",
+#: "[Internet]", a volume or page label, a DOI.
+_SHAPE = re.compile(
+    r"\d+\s*\(\s*[\w\s.-]{1,12}\)\s*:\s*[A-Za-z]?\d|(?:1[5-9]|20)\d\d[a-z]?\s*;\s*\d+"
+    r"|[A-Z][\w\u00c0-\u017f-]+: [A-Z][^.;:]{1,60}[,;] (?:1[5-9]|20)\d\d\b|\[Internet\]|\b(?:v|vol|pp?)\.\s?\d|\bdoi\b",
+    re.I,
+)
+
+
+def _shaped(text: str) -> bool:
+    """Whether a line is shaped like a citation (it cites a year and prints one of :data:`_SHAPE`)."""
+    return _CITED.search(text) is not None and _SHAPE.search(text) is not None and not is_heading(text)
+
+
 def _ends_cut(text: str) -> bool:
     """A line cut mid-word or mid-identifier: the next line continues it."""
     return text.endswith("-") or text.endswith("/")
@@ -273,6 +287,8 @@ class FlatStream(Split):
     def _unnumbered(self, head: list[Line], rest: Iterator[Line]) -> Iterator[Block]:
         start = next((i for i, line in enumerate(head) if starts_reference(line.text) and not is_heading(line.text)),
                      None)
+        if start is None:  # no line opens with names: organisations only ("Ministério da Saúde (BR). …")
+            start = next((i for i, line in enumerate(head) if _shaped(line.text)), None)
         if start is None:
             self.preface = (*head, *rest)
             return
