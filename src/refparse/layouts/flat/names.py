@@ -96,6 +96,8 @@ _CAMEL = re.compile(
 )
 #: A suffix printed before the comma ("Faro Jr., A. C.", "Silveira Neto, S.", "Cominatto Junior, J.L.").
 _SUFFIX_FIRST = r"(?: (?P<suffix_first>Jr\.?|Sr\.?|Neto|Filho|J[úu]nior|Sobrinho|II|III|IV))?"
+#: A suffix ending the surname the pattern took ("Silveira Neto" before the comma).
+_TRAILING_SUFFIX = re.compile(r" (?:Neto|Filho|J[úu]nior|Sobrinho|Jr\.?|Sr\.?)$")
 _FAMILY_COMMA_INITIALS = re.compile(
     rf"(?P<family>{_SURNAME}?){_SUFFIX_FIRST}, ?(?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}"
 )
@@ -177,15 +179,21 @@ def _name_at(
             if tail is not None:
                 spans["given"] = (spans["given"][0], spans["given"][0] + tail.start())
                 spans["family"] = (spans["given"][0] + tail.start() + 1, spans["family"][1])
+        suffix_first = m.span("suffix_first") if "suffix_first" in pattern.groupindex and m.group("suffix_first") else None
+        if "suffix_first" in pattern.groupindex and suffix_first is None:
+            tail = _TRAILING_SUFFIX.search(text, *spans["family"])  # "Silveira Neto": the surname is "Silveira"
+            if tail is not None and tail.start() > spans["family"][0]:
+                suffix_first = (tail.start() + 1, tail.end())
+                spans["family"] = (spans["family"][0], tail.start())
         for group in order:
             name = "family" if group == "f" else "given"
             start, end = spans[name]
             pieces.append(Piece(start, text[start:end]))
             if form in ("family, initials", "family, given") and group == "f" and text[end] == ",":
                 pieces.append(Piece(end, ","))
-        if "suffix_first" in pattern.groupindex and m.group("suffix_first"):
-            at = m.start("suffix_first")
-            pieces.insert(1, Piece(at, m.group("suffix_first")))
+        if suffix_first is not None:  # "Faro", "Jr.", ",", "A. C.": as a page prints "Coimbra Neto, J. P. C."
+            after = [Piece(suffix_first[1], ",")] if text[suffix_first[1] : suffix_first[1] + 1] == "," else []
+            pieces[1:1] = [Piece(suffix_first[0], text[slice(*suffix_first)]), *after]
         if "suffix" in pattern.groupindex and m.group("suffix"):
             pieces.append(Piece(m.start("suffix"), m.group("suffix")))
         return pieces, m.end()

@@ -119,9 +119,9 @@ _IN = re.compile(
 _YEAR_PAGES = re.compile(r"[.,;]?\s*\d{4}[a-z]?\s*:")
 #: A volume label after a comma: the ABNT/IEEE group, after which a journal may carry its place.
 _VOLUME_LABEL = re.compile(r",\s*(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.")
-#: A sentence's end: a full stop, question or exclamation mark, then a space and a capital,
-#: a digit, a quote or a bracket.
-_SENTENCE_END = re.compile(r"(?<=[^\s.])([.?!])(?=\s+(?:[\"\u201c\u2018(\[0-9A-Z\u00c0-\u00de]|[a-z]{1,3}[A-Z]))")
+#: A sentence's end: a full stop, question or exclamation mark (or a full stop set off by a space
+#: after a word: "… vaporariorum . Insects"), then a space and a capital, a digit, a quote or a bracket.
+_SENTENCE_END = re.compile(r"(?:(?<=[^\s.])|(?<=[a-z\u00df-\u00ff] )(?=\.))([.?!])(?=\s+(?:[\"\u201c\u2018(\[0-9A-Z\u00c0-\u00de]|[a-z]{1,3}[A-Z]))")
 #: Words after which a full stop ends no sentence.
 _NO_STOP = frozenset(
     "vs v e.g i.e al sp spp var subsp cf no nos st dr mr mrs ms ca approx fig figs vol ed eds jr sr inc ltd co "
