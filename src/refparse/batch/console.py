@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
+from ..display import printable
 from .convert import FileResult
 from .run import BatchSummary
 
@@ -63,11 +64,24 @@ def summary_lines(s: BatchSummary, resumable: bool = False) -> list[str]:
     if s.stopped:
         left = s.interrupted + s.not_done
         hint = "; run again with --resume to finish" if resumable else ""
-        lines.append(
-            f"refparse: interrupted: {left:,} inputs not converted ({s.interrupted:,} stopped while "
-            f"converting, {s.not_done:,} not started); finished outputs are kept{hint}"
-        )
-    return lines
+        if left or not s.cut_short:
+            lines.append(
+                f"refparse: interrupted: {left:,} inputs not converted ({s.interrupted:,} stopped while "
+                f"converting, {s.not_done:,} not started); finished outputs are kept{hint}"
+            )
+        else:
+            lines.append(f"refparse: interrupted during the Crossref lookups; every input was converted{hint}")
+    return lines + lookup_lines(s)
+
+
+def lookup_lines(s: BatchSummary) -> list[str]:
+    """The line saying how many references were not looked up in Crossref (none when all were)."""
+    if not s.not_looked_up:
+        return []
+    return [
+        f"refparse: {s.not_looked_up:,} references not looked up in Crossref: their DOIs are unknown, not absent "
+        "(answers found are cached; run again to look the rest up)"
+    ]
 
 
 class Console:
@@ -104,6 +118,7 @@ class Console:
             self.bar.update(1)
 
     def _print(self, line: str) -> None:
+        line = printable(line)  # a file name must not start a line of its own or move the cursor
         if self.bar is not None:
             self.bar.write(line, file=self.stream)
         else:
@@ -116,9 +131,13 @@ class Console:
             self.bar = None
         if summary is None:
             return
+        lines: list[str] = []
         if summary.stopped or not summary.inputs or (summary.inputs > 1 and not self.quiet):
-            for line in summary_lines(summary, resumable):
-                print(line, file=self.stream)
+            lines = summary_lines(summary, resumable)
+        elif not self.quiet:
+            lines = lookup_lines(summary)
+        for line in lines:
+            print(printable(line), file=self.stream)
 
 
 def _is_terminal(stream: TextIO) -> bool:

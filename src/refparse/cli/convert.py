@@ -28,8 +28,9 @@ Examples:
 
 exit status: 0 all converted (references not fully parsed are written with
 their raw text and reported); 1 some input failed, or with --strict some
-reference was not fully parsed; 2 usage error; 130 interrupted (finished
-outputs are kept)."""
+reference was not fully parsed or not looked up in Crossref; 2 usage error;
+130 interrupted (finished outputs are kept; an input whose Crossref lookups
+were interrupted is written without the DOIs not yet found)."""
 
 def register(sub: Any) -> None:
     """Add ``convert`` to the command line's subparsers."""
@@ -71,8 +72,8 @@ def register(sub: Any) -> None:
     steps.add_argument(
         "--strict",
         action="store_true",
-        help="exit 1 also when a reference could not be fully parsed or an input needed the encoding fallback "
-        "(such references are still written, with their raw text)",
+        help="exit 1 also when a reference could not be fully parsed or looked up in Crossref, or an input "
+        "needed the encoding fallback (such references are still written, with their raw text)",
     )
     net = conv.add_argument_group("Crossref (DOIs; runs in one process, bounded by Crossref's rate limit)")
     net.add_argument("--enrich", action="store_true",
@@ -89,7 +90,25 @@ def register(sub: Any) -> None:
                      help="contact address for Crossref's polite pool (default $REFPARSE_MAILTO)")
     net.add_argument("--crossref-url", metavar="URL",
                      help="Crossref REST API root (default $REFPARSE_CROSSREF_URL or https://api.crossref.org)")
+    net.add_argument("--enrich-timeout", metavar="AGE", type=_seconds, default=None,
+                     help="most time spent on Crossref lookups in all, e.g. 90, 5m (default: no limit); then the "
+                     "references not looked up are written without DOIs, with a warning")
+    net.add_argument("--crossref-timeout", metavar="SECONDS", type=_seconds, default=None,
+                     help="most time one Crossref answer may take (default 10)")
     conv.set_defaults(run=run)
+
+
+def _seconds(text: str) -> float:
+    """A positive duration (``90``, ``2.5``, ``5m``) in seconds, for argparse."""
+    from ..enrich.options import parse_expire
+
+    try:
+        age = parse_expire(text)
+    except OptionError as e:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (say 90, 30s or 5m)") from e
+    if age is None or age.total_seconds() <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive duration: {text!r}")
+    return age.total_seconds()
 
 
 def _export_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -115,22 +134,34 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _enricher(args: argparse.Namespace) -> Any:
     """The Crossref step for ``--enrich``/``--verify`` (``None`` without them)."""
+    crossref_only = (args.offline, args.no_cache, args.cache, args.mailto, args.crossref_url, args.cache_expire,
+                     args.enrich_timeout, args.crossref_timeout)
     if not (args.enrich or args.verify):
-        if args.offline or args.no_cache or args.cache or args.mailto or args.crossref_url or args.cache_expire:
+        if any(v is not None and v is not False for v in crossref_only):
             raise OptionError(
-                "--cache, --cache-expire, --no-cache, --offline, --mailto and --crossref-url need --enrich or --verify"
+                "--cache, --cache-expire, --no-cache, --offline, --mailto, --crossref-url, --enrich-timeout and "
+                "--crossref-timeout need --enrich or --verify"
             )
         return None
     # imported here: the enrich stage loads requests, which a plain conversion never needs
     import logging
 
+    from ..display import printable
     from ..enrich import Enricher, EnrichOptions, parse_expire
     from ..enrich.options import DEFAULT_EXPIRE
 
-    # A cache fault is a warning on the "refparse.enrich" logger: one line on stderr, like the others.
-    logging.basicConfig(format="refparse: %(message)s", level=logging.WARNING)
+    class Printable(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return printable(super().format(record))
 
-    given = {"mailto": args.mailto, "base_url": args.crossref_url}
+    # A cache fault, a registry that cannot be reached: a warning on the "refparse.enrich" logger,
+    # one line on stderr like the others (a cache path cannot forge a line either).
+    handler = logging.StreamHandler()
+    handler.setFormatter(Printable("refparse: %(message)s"))
+    logging.basicConfig(handlers=[handler], level=logging.WARNING)
+
+    given = {"mailto": args.mailto, "base_url": args.crossref_url, "deadline": args.enrich_timeout,
+             "timeout": args.crossref_timeout}
     crossref = EnrichOptions(
         cache_path=args.cache,
         cache_expire=parse_expire(args.cache_expire) if args.cache_expire is not None else DEFAULT_EXPIRE,
