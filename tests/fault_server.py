@@ -37,6 +37,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -124,10 +125,10 @@ class FaultServer(CrossrefStub):
             early = self._served <= self.after
         if mode == "good" or early:
             return super()._answer(h)
+        if mode in ("ctype", "huge", "trickle"):
+            return self._real(h, mode)  # logged by the good server's own answer
         with self._lock:
             self.log.append(Logged(h.path.split("?")[0], {}, h.headers.get("User-Agent", "")))
-        if mode in ("ctype", "huge", "trickle"):
-            return self._real(h, mode)
         getattr(self, "_" + mode)(h)
 
     def _hang(self, h: BaseHTTPRequestHandler) -> None:
@@ -167,8 +168,6 @@ class FaultServer(CrossrefStub):
         captured: dict[str, Any] = {}
         self._capture.box = captured  # this handler thread's answer is kept, not sent
         try:
-            with self._lock:
-                self.log.pop()  # super()._answer logs the request itself
             super()._answer(h)
         finally:
             self._capture.box = None
@@ -181,19 +180,33 @@ class FaultServer(CrossrefStub):
         if mode == "trickle":
             h.send_header("Content-Length", str(len(body)))
         h.end_headers()
-        if mode == "huge":  # the real JSON with 50 MB of spaces inside it: valid, if read whole
-            body = body[:-1] + b" " * HUGE_BYTES + b"}"
-        step = 1 if mode == "trickle" else 1 << 16
         with contextlib.suppress(OSError):
-            for i in range(0, len(body), step):
+            for piece in _pieces(body, mode):
                 if self._closing.is_set():
                     return
-                h.wfile.write(body[i : i + step])
+                h.wfile.write(piece)
                 h.wfile.flush()
                 with self._lock:
-                    self.sent += len(body[i : i + step])
+                    self.sent += len(piece)
                 if mode == "trickle":
                     time.sleep(0.1)
+
+
+_BLANKS = b" " * (1 << 16)
+
+
+def _pieces(body: bytes, mode: str) -> Iterator[bytes]:
+    """The body as it is sent: a byte at a time (``trickle``), or with 50 MB of spaces inside (``huge``).
+
+    The 50 MB are never held: valid JSON, if a client reads it whole, streamed in 64 kB pieces.
+    """
+    if mode == "trickle":
+        yield from (body[i : i + 1] for i in range(len(body)))
+        return
+    yield body[:-1]
+    for _ in range(HUGE_BYTES // len(_BLANKS)):
+        yield _BLANKS
+    yield body[-1:]
 
 
 def _peer_gone(conn: socket.socket) -> bool:

@@ -77,7 +77,9 @@ def test_with_jobs_the_run_has_one_budget(tmp_path: Path) -> None:
              "--enrich", "--cache", str(tmp_path / "c.sqlite"), "--crossref-url", server.url],
             capture_output=True, text=True, timeout=HANG_GUARD,
         )
-        assert server.count == 3  # three resets in a row, for the whole run: not three per input or process
+        # Three resets in a row, for the whole run (a retry may be in flight when the third comes):
+        # not three per input, nor per process.
+        assert 3 <= server.count <= 5
     assert run.returncode == 0
     assert sum("cannot be reached (connection reset" in line for line in run.stderr.splitlines()) == 1
     assert "204 references not looked up in Crossref" in run.stderr

@@ -220,8 +220,11 @@ class CrossrefClient:
         return self.budget.check()
 
     def abort(self) -> None:
-        """Stop now (an interrupt): requests in flight are abandoned, no lookup is answered any more."""
-        self.budget.stop("was interrupted", announce=False)
+        """Stop now (an interrupt): requests in flight are abandoned, no lookup is answered any more.
+
+        For good: a client that was interrupted stays stopped (make a new one to go on).
+        """
+        self.budget.stop("lookups were interrupted", announce=False)
 
     def close(self) -> None:
         """Release the connection pool and the cache's database handle."""

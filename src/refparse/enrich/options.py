@@ -137,7 +137,7 @@ class EnrichOptions:
     give_up_after: int = 10
     give_up_seconds: float = 10.0
     deadline: float | None = None
-    max_response_bytes: int = 4 * 1024 * 1024
+    max_response_bytes: int = 4_000_000
     max_redirects: int = 3
 
     def __post_init__(self) -> None:

@@ -195,7 +195,8 @@ def _run(
             return out
         if should_stop is not None and should_stop():
             cl.abort()
-        results = _Lookups(cl, citations, todo, lookup).run(should_stop)
+        # Interrupted before: nothing to wait for (the batch still calls for the rest of its input).
+        results = {} if cl.budget.interrupted else _Lookups(cl, citations, todo, lookup).run(should_stop)
         for i in todo:
             out[i] = results.get(i) or _warn(
                 citations[i], "enrich-skipped", f"not looked up: Crossref {cl.budget.reason or 'was stopped'}"
