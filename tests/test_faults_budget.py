@@ -114,7 +114,9 @@ def test_one_budget_spans_every_call_of_a_client(seed: list[Citation], tmp_path:
     url = dead_url()
     with CrossrefClient(opts(url, tmp_path)) as client:
         out = [c for i in range(0, len(seed), 16) for c in enrich(seed[i : i + 16], client=client)]
-        assert client.stats.requests == 3 and client.unavailable is not None
+        # Three refusals in a row, plus at most the retries already on their way (concurrency 3):
+        # not three per chunk (fifteen).
+        assert 3 <= client.stats.requests <= 5 and client.unavailable is not None
     assert not_looked_up(out) == len(seed)
 
 

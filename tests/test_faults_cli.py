@@ -60,7 +60,7 @@ def test_an_unreachable_registry_is_said_once_early_counted_and_strict_exits_1(t
 def test_a_long_retry_after_exits_1_with_strict(tmp_path: Path) -> None:
     with FaultServer(mode="retry") as server:
         run = convert(server.url, tmp_path, "-o", str(tmp_path / "out.jsonl"), "--strict")
-        assert server.count == 1  # asked to wait an hour: not asked again
+        assert server.count <= 3  # asked to wait an hour: the requests already sent, and no more
     assert run.returncode == 1
     assert run.stderr.splitlines()[0].startswith("refparse: warning: Crossref asked to wait 3600 s (HTTP 429)")
     assert report(tmp_path)[0]["not_looked_up"] == 68
