@@ -40,7 +40,9 @@ def decode(data: bytes, fallback: str = "cp1252", source: str | None = None) -> 
     """Decode input bytes by a fixed, documented rule.
 
     UTF-8 with a byte-order mark, then plain UTF-8, then UTF-16 when it has a
-    BOM, then ``fallback`` (default cp1252, what Windows browsers save).
+    BOM, then UTF-8 with ``fallback`` (default cp1252, what Windows browsers
+    save) for the bytes that are not UTF-8: the valid UTF-8 of a file with a
+    few cp1252 bytes is kept (:mod:`refparse.encoding`).
 
     Args:
         data: the raw bytes.
@@ -48,7 +50,8 @@ def decode(data: bytes, fallback: str = "cp1252", source: str | None = None) -> 
         source: a name for messages.
 
     Returns:
-        ``(text, encoding)`` where encoding names the codec that worked.
+        ``(text, encoding)`` where encoding names the codec that worked
+        (the fallback's name when some bytes needed it).
 
     Raises:
         InputError: binary data, or bytes no rule decodes.
@@ -70,9 +73,11 @@ def decode(data: bytes, fallback: str = "cp1252", source: str | None = None) -> 
     except UnicodeDecodeError as e:
         if not fallback:
             raise InputError(f"invalid UTF-8 at byte {e.start}", source) from e
+        from .encoding import fallback_errors
+
         try:
-            return data.decode(fallback), fallback
-        except UnicodeDecodeError as e2:  # pragma: no cover - cp1252 leaves only 5 bytes undefined
+            return data.decode("utf-8", errors=fallback_errors(fallback)), fallback
+        except UnicodeDecodeError as e2:  # cp1252 leaves 5 bytes undefined
             raise InputError(f"neither UTF-8 nor {fallback}", source) from e2
 
 

@@ -24,6 +24,7 @@ import sys
 from collections import Counter
 from typing import Any, TextIO
 
+from ..display import printable
 from .convert import FileResult
 from .run import BatchSummary
 
@@ -105,15 +106,34 @@ def summary_lines(s: BatchSummary, resumable: bool = False) -> list[str]:
     if s.skipped:
         parts.append(f"{s.skipped:,} skipped (up to date)")
     if not s.stopped:
-        return [f"refparse: {_plural(s.inputs, 'input')}: {', '.join(parts)}; {refs}; {s.seconds:.1f} s"]
+        return [f"refparse: {_plural(s.inputs, 'input')}: {', '.join(parts)}; {refs}; {s.seconds:.1f} s",
+                *lookup_lines(s)]
     left = s.interrupted + s.not_done
     parts.append(
         f"{left:,} not converted ({s.interrupted:,} stopped while converting, {s.not_done:,} not started)"
     )
     hint = "; run again with --resume to finish" if resumable else ""
+    if not left and s.cut_short:  # the stop came during the lookups: every input was written
+        return [
+            f"refparse: interrupted during the Crossref lookups after {s.seconds:.1f} s: every input was converted; "
+            f"{refs}",
+            f"refparse: finished outputs are kept{hint}",
+            *lookup_lines(s),
+        ]
     return [
         f"refparse: interrupted after {s.seconds:.1f} s: {', '.join(parts)}; {refs}",
         f"refparse: finished outputs are kept{hint}",
+        *lookup_lines(s),
+    ]
+
+
+def lookup_lines(s: BatchSummary) -> list[str]:
+    """The line saying how many references were not looked up in Crossref (none when all were)."""
+    if not s.not_looked_up:
+        return []
+    return [
+        f"refparse: {s.not_looked_up:,} references not looked up in Crossref: their DOIs are unknown, not absent "
+        "(answers found are cached; run again to look the rest up)"
     ]
 
 
@@ -163,6 +183,7 @@ class Console:
             self.bar.update(1)
 
     def _print(self, line: str) -> None:
+        line = printable(line)  # a file name must not start a line of its own or move the cursor
         if self.bar is not None:
             self.bar.write(line, file=self.stream)
         else:
@@ -178,9 +199,13 @@ class Console:
             print(kinds, file=self.stream)
         if summary is None:
             return
+        lines: list[str] = []
         if summary.stopped or not summary.inputs or (summary.inputs > 1 and not self.quiet):
-            for line in summary_lines(summary, resumable):
-                print(line, file=self.stream)
+            lines = summary_lines(summary, resumable)
+        elif not self.quiet:
+            lines = lookup_lines(summary)
+        for line in lines:
+            print(printable(line), file=self.stream)
 
 
 def _is_terminal(stream: TextIO) -> bool:

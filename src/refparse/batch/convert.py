@@ -11,24 +11,30 @@ bad file never stops a run. The file is read as a stream
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 from .. import layouts
 from ..detect import detect_format
 from ..errors import CacheError, InputError, RefparseError
 from ..models import Citation
 from ..pipeline import CitationStream
-from .files import DEFAULT_MAX_SIZE, RejectedInputError, check_file, sniff_encoding
+from .files import DEFAULT_MAX_SIZE, RejectedInputError, check_file, open_text, sniff_encoding
 from .writers import AtomicFile, StreamWriter
 
 #: Characters read to decide the input format before parsing as a stream.
 HEAD_CHARS = 1 << 20
 #: Citations between two looks at the stop flag.
 _CHECK_EVERY = 32
+#: Citations sent to the enrich step at a time.
+_ENRICH_CHUNK = 16
+#: Warning codes of a reference whose Crossref lookup failed or was skipped (as refparse.enrich.NOT_LOOKED_UP,
+#: which is not imported here: a conversion without --enrich never loads the enrich stage).
+_NOT_LOOKED_UP = frozenset({"enrich-failed", "enrich-skipped"})
 
 Status = Literal["ok", "warning", "failed", "skipped", "interrupted", "not-done"]
 
@@ -52,7 +58,7 @@ class Settings:
     from_format: str | None = None
     encoding_fallback: str | None = "cp1252"
     max_size: int | None = DEFAULT_MAX_SIZE
-    enrich: Callable[[list[Citation]], list[Citation]] | None = None
+    enrich: Callable[..., list[Citation]] | None = None
     keep_warnings: bool = True
 
 
@@ -102,6 +108,9 @@ class FileResult:
             (when the settings keep them; ``warning_count`` counts them always).
         unparsed_references: ``{"reference", "lines", "reason"}`` per unparsed one.
         suspect_references: ``{"reference", "lines", "reason"}`` per suspect one.
+        not_looked_up: references whose Crossref lookup (``--enrich``,
+            ``--verify``) failed or was skipped (service unavailable, time
+            limit, interrupt): their DOIs are unknown, not absent.
         seconds: wall time spent on this input.
     """
 
@@ -119,6 +128,7 @@ class FileResult:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     unparsed_references: list[dict[str, Any]] = field(default_factory=list)
     suspect_references: list[dict[str, Any]] = field(default_factory=list)
+    not_looked_up: int = 0
     seconds: float = 0.0
     seq: int = field(default=-1, repr=False)
     part: str | None = field(default=None, repr=False)
@@ -126,11 +136,13 @@ class FileResult:
     placed_all: bool = field(default=True, repr=False)
     #: references (inputs, for ``encoding``) per warning code: what a terminal shows instead of each line
     warning_kinds: dict[str, int] = field(default_factory=dict, repr=False)
+    cut_short: bool = field(default=False, repr=False)
 
     def record(self) -> dict[str, Any]:
         """The report's JSON object (internal fields left out)."""
         data = asdict(self)
-        del data["seq"], data["part"], data["warning_count"], data["placed_all"], data["warning_kinds"]
+        for internal in ("seq", "part", "warning_count", "placed_all", "warning_kinds", "cut_short"):
+            del data[internal]
         data["seconds"] = round(self.seconds, 4)
         return data
 
@@ -138,10 +150,6 @@ class FileResult:
         """Mark as failed (nothing written) and return self."""
         self.status, self.reason, self.error, self.output = "failed", reason, message, None
         return self
-
-
-def _open_text(path: Path, encoding: str) -> IO[str]:
-    return path.open(encoding=encoding, errors="strict")
 
 
 def input_format(path: Path, encoding: str) -> str:
@@ -155,7 +163,7 @@ def input_format(path: Path, encoding: str) -> str:
     Raises:
         RejectedInputError: no known format (reason ``no-references``).
     """
-    with _open_text(path, encoding) as f:
+    with open_text(path, encoding) as f:
         head = f.read(HEAD_CHARS)
         more = bool(f.read(1))
     try:
@@ -163,7 +171,7 @@ def input_format(path: Path, encoding: str) -> str:
     except InputError as e:
         if not more:
             raise RejectedInputError("no-references", f"no references found: {e}") from e
-    with _open_text(path, encoding) as f:
+    with open_text(path, encoding) as f:
         try:
             return detect_format(f.read())
         except InputError as e:
@@ -173,7 +181,7 @@ def input_format(path: Path, encoding: str) -> str:
 def _citations(path: Path, encoding: str, fmt: str, notes: list[str]) -> Iterator[Citation]:
     """The input's citations as a stream; document warnings land in ``notes`` at the end."""
     found = layouts.get(fmt)
-    with _open_text(path, encoding) as f:
+    with open_text(path, encoding) as f:
         if not layouts.is_layout(found):  # a document format (cards) is read whole; such files are small
             result = found.parse(f.read())
             yield from result.citations
@@ -214,6 +222,8 @@ def _tally(result: FileResult, c: Citation, keep_warnings: bool) -> None:
     result.warning_count += len(c.warnings)
     for code in {w.code for w in c.warnings}:
         result.warning_kinds[code] = result.warning_kinds.get(code, 0) + 1
+    if any(w.code in _NOT_LOOKED_UP for w in c.warnings):
+        result.not_looked_up += 1
     if result.placed_all and any(w.code == "unplaced" for w in c.warnings):
         result.placed_all = False
     if keep_warnings:
@@ -286,26 +296,70 @@ def _convert(task: Task, result: FileResult, should_stop: Callable[[], bool]) ->
         result.warning_kinds["encoding"] = 1
         result.warnings.append({
             "reference": None, "line": None, "code": "encoding",
-            "message": f"not valid UTF-8; decoded as {settings.encoding_fallback}",
+            "message": f"not valid UTF-8 throughout; the bytes that are not were decoded as "
+                       f"{settings.encoding_fallback}, the rest as UTF-8",
         })
     if should_stop():
         raise KeyboardInterrupt
     result.format = settings.from_format or input_format(path, result.encoding)
     notes: list[str] = []
     citations = _citations(path, result.encoding, result.format, notes)
+    stop_writing = should_stop
     if settings.enrich is not None:
-        enrich = settings.enrich
-        # Small chunks: a few seconds of lookups at Crossref's rate, so Ctrl-C is heard soon.
-        citations = (c for chunk in _chunks(citations, 16) for c in enrich(chunk))
-    _write(task, result, citations, should_stop)
+        citations = _enriched(citations, settings.enrich, should_stop, result)
+        # A stop ends the lookups, not the conversion: what was parsed (and looked up) is written.
+        stop_writing = _never
+    _write(task, result, citations, stop_writing)
     if result.references == 0:
         reasons = "; ".join(notes) or "no references"
         raise RejectedInputError("no-references", f"no references found: {reasons}")
     result.output = task.output
     result.part = task.part
-    # Text kept in a note because no field took it is not a full parse either.
-    if result.unparsed or result.suspect or fell_back or not result.placed_all:
+    if result.cut_short and task.output is not None:
+        _date_as_input(Path(task.output), path)
+    # Text kept in a note because no field took it is not a full parse either; a DOI not looked up is unknown.
+    if result.unparsed or result.suspect or fell_back or not result.placed_all or result.not_looked_up:
         result.status = "warning"
+
+
+def _never() -> bool:
+    return False
+
+
+def _enriched(
+    citations: Iterable[Citation],
+    enrich: Callable[..., list[Citation]],
+    should_stop: Callable[[], bool],
+    result: FileResult,
+) -> Iterator[Citation]:
+    """The citations through the enrich step, in small chunks.
+
+    An enrich step that says it is ``stoppable`` (:class:`refparse.enrich.Enricher`)
+    gets the stop predicate: at a stop it abandons its requests and marks the
+    references it did not look up, and the rest of the input is still parsed
+    and written — the interrupt costs the lookups, never the conversion.
+    Another callable is called as before, one chunk at a time.
+    """
+    stoppable = getattr(enrich, "stoppable", False)
+    for chunk in _chunks(citations, _ENRICH_CHUNK):
+        if stoppable:
+            out = enrich(chunk, should_stop)
+        elif should_stop():
+            raise KeyboardInterrupt
+        else:
+            out = enrich(chunk)
+        if should_stop():
+            result.cut_short = True
+        yield from out
+
+
+def _date_as_input(output: Path, source: Path) -> None:
+    """Give an output whose lookups were cut short its input's time, so ``--resume`` converts it again."""
+    try:
+        mtime = source.stat().st_mtime_ns
+        os.utime(output, ns=(mtime, mtime))
+    except OSError:  # the output stays newer: --resume will keep it as it is
+        pass
 
 
 def convert_file(task: Task, should_stop: Callable[[], bool] = lambda: False) -> FileResult:

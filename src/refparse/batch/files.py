@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 from typing import IO
 
+from ..encoding import fallback_errors
 from ..errors import InputError, InputTooLargeError
 
 #: Inputs larger than this are refused unless ``max_size`` says otherwise:
@@ -72,9 +73,9 @@ def check_file(path: Path, max_size: int | None) -> os.stat_result:
     return st
 
 
-def _validate(f: IO[bytes], first: bytes, codec: str, start: int = 0) -> int | None:
+def _validate(f: IO[bytes], first: bytes, codec: str, start: int = 0, errors: str = "strict") -> int | None:
     """Decode a stream incrementally; the byte offset of the first error, or ``None``."""
-    decoder = codecs.getincrementaldecoder(codec)()
+    decoder = codecs.getincrementaldecoder(codec)(errors)
     offset, chunk = start, first
     while True:
         pending = len(decoder.getstate()[0])
@@ -93,9 +94,10 @@ def sniff_encoding(path: Path, fallback: str | None = "cp1252") -> tuple[str, bo
     """The codec of a file, by the rule of :func:`refparse.read.decode`, read as a stream.
 
     UTF-8 with a byte-order mark, then UTF-16 with one, then binary data
-    (NUL in the first 8 KB) is refused, then plain UTF-8, then ``fallback``.
-    The whole file is checked before any parsing, so a bad byte at the end
-    cannot leave half a conversion.
+    (NUL in the first 8 KB) is refused, then plain UTF-8, then UTF-8 with
+    ``fallback`` for the bytes that are not UTF-8 (:func:`open_text` reads
+    it so). The whole file is checked before any parsing, so a bad byte at
+    the end cannot leave half a conversion.
 
     Returns:
         ``(codec, fell_back)``: ``utf-8-sig``, ``utf-16``, ``utf-8`` or
@@ -125,8 +127,21 @@ def sniff_encoding(path: Path, fallback: str | None = "cp1252") -> tuple[str, bo
         if not fallback:
             raise RejectedInputError("encoding", f"invalid UTF-8 at byte {bad}")
         f.seek(0)
-        if _validate(f, f.read(_CHUNK), fallback) is not None:
+        # An error now is the fallback's: a byte it leaves undefined too.
+        if _validate(f, f.read(_CHUNK), "utf-8", errors=fallback_errors(fallback)) is not None:
             raise RejectedInputError("encoding", f"neither UTF-8 (bad byte at {bad}) nor {fallback}")
         return fallback, True
+
+
+def open_text(path: Path, encoding: str) -> IO[str]:
+    """Open an input as text in the codec :func:`sniff_encoding` chose.
+
+    A fallback codec means: UTF-8, with only the bytes that are not UTF-8
+    decoded by the fallback, so a UTF-8 page with a few cp1252 bytes keeps
+    its valid UTF-8 (:mod:`refparse.encoding`).
+    """
+    if encoding in ("utf-8", "utf-8-sig", "utf-16"):
+        return path.open(encoding=encoding, errors="strict")
+    return path.open(encoding="utf-8", errors=fallback_errors(encoding))
 
 

@@ -82,9 +82,10 @@ def _folder_error(e: OSError, top: Path, label: str) -> Source:
 
 
 def _resolved(path: Path) -> Path:
+    """The path with its symbolic links resolved; itself when they loop (reading it then says so)."""
     try:
         return path.resolve()
-    except OSError:  # pragma: no cover - a loop of symbolic links
+    except (OSError, RuntimeError):  # a loop of symbolic links: RuntimeError before Python 3.13
         return path
 
 

@@ -30,7 +30,7 @@ from .convert import FileResult, Settings, Task, convert_file
 from .files import DEFAULT_MAX_SIZE, size_text
 from .inputs import DEFAULT_GLOBS, STDIN, Source, input_matcher, iter_sources
 from .pool import OrderedPool, Ready, default_context, run_inline
-from .writers import AtomicFile, Rekeyer, StreamWriter, make_writer
+from .writers import AtomicFile, Rekeyer, StreamWriter, make_writer, remove_leftovers
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,11 @@ class BatchOptions:
             ``--verbose``), as a report does; else they are only counted.
         enrich: applied to each input's citations, in chunks (Crossref), or ``None``.
             With it the run stays in one process whatever ``jobs`` says: one client
-            keeps Crossref's rate limit and the cache coherent, and the network,
-            not parsing, bounds such a run.
+            keeps Crossref's rate limit, its failure budget and the cache coherent,
+            and the network, not parsing, bounds such a run. A callable with
+            ``stoppable = True`` (:class:`refparse.enrich.Enricher`) is called
+            ``enrich(chunk, should_stop)``: at Ctrl-C or SIGTERM its lookups stop
+            and the input is still written, exit status 130.
     """
 
     to: str = "csljson"
@@ -74,7 +77,7 @@ class BatchOptions:
     max_size: int | None = DEFAULT_MAX_SIZE
     report: Path | None = None
     strict: bool = False
-    enrich: Callable[[list[Any]], list[Any]] | None = None
+    enrich: Callable[..., list[Any]] | None = None
     list_warnings: bool = False
 
 
@@ -92,6 +95,8 @@ class BatchSummary:
     references: int = 0
     unparsed: int = 0
     warnings: int = 0
+    not_looked_up: int = 0
+    cut_short: int = 0
     seconds: float = 0.0
     stopped: bool = False
     strict: bool = False
@@ -103,6 +108,8 @@ class BatchSummary:
             self.references += r.references
             self.unparsed += r.unparsed
             self.warnings += r.warning_count
+            self.not_looked_up += r.not_looked_up
+        self.cut_short += r.cut_short  # converted, but the interrupt ended its Crossref lookups
         if r.status in ("ok", "warning"):
             self.converted += 1
         self.with_warnings += r.status == "warning"
@@ -277,7 +284,7 @@ def _items(
 def _same(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
-    except OSError:  # pragma: no cover - a loop of symbolic links
+    except (OSError, RuntimeError):  # a loop of symbolic links: RuntimeError before Python 3.13
         return False
 
 
@@ -395,6 +402,7 @@ def convert_paths(
             if on_result is not None:
                 on_result(r)
 
+        remove_leftovers(options.out_dir if options.resume else None, options.output)
         head = list(itertools.islice(sources, 2))
         remaining = itertools.chain(head, sources)
         # Standard input is read first, before Ctrl-C is taken over: a blocked read must stay
@@ -426,9 +434,10 @@ def convert_paths(
             if should_stop():
                 for source in remaining:
                     finish(FileResult(input=source.label, status="not-done"))
-                summary.stopped = bool(summary.interrupted or summary.not_done)  # else all was done anyway
-        if combined is not None and not summary.stopped:
-            combined.finish()
+                # Else all was done anyway; an input whose lookups were cut short was not.
+                summary.stopped = bool(summary.interrupted or summary.not_done or summary.cut_short)
+        if combined is not None and not (summary.interrupted or summary.not_done):
+            combined.finish()  # every input is in it (lookups cut short are marked on their references)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -437,7 +446,8 @@ def convert_paths(
 def _open_report(path: Path) -> Iterator[TextIO]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        f = path.open("w", encoding="utf-8")
+        # A file name with bytes that are not UTF-8 holds lone surrogates: written as JSON's \udcXX escapes.
+        f = path.open("w", encoding="utf-8", errors="backslashreplace")
     except OSError as e:
         raise OptionError(f"cannot write the report {path}: {(e.strerror or str(e)).lower()}") from e
     try:

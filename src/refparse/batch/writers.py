@@ -29,7 +29,9 @@ renames it into place, so a killed run leaves complete outputs or none.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -76,7 +78,7 @@ class AtomicFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.stream = path.exists() and not path.is_file()  # (both follow links)
-        real = path.resolve() if path.is_symlink() and not self.stream else path
+        real = _real(path) if path.is_symlink() and not self.stream else path
         self.target = real
         folder = Path(tempfile.gettempdir()) if self.stream else real.parent
         folder.mkdir(parents=True, exist_ok=True)
@@ -87,6 +89,7 @@ class AtomicFile:
                 break
             except FileExistsError:  # pragma: no cover - 32 random bits
                 continue
+        _lock(fd)  # held while the file is written: a live writer's file is never taken for a stale one
         self.temp = temp
         self.file: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.done = False
@@ -123,12 +126,18 @@ class AtomicFile:
         self.done = True
 
     def discard(self) -> None:
-        """Close and delete the temporary file; the path is left untouched."""
+        """Close and delete the temporary file; the path is left untouched.
+
+        Never raises: closing flushes what is buffered, which fails again on
+        a full disk, and that second failure must not replace the first
+        (the output's) with one that names nothing.
+        """
         if self.done:
             return
         self.done = True
-        self.file.close()
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
+            self.file.close()
+        with contextlib.suppress(OSError):
             os.unlink(self.temp)
 
     def __enter__(self) -> Self:
@@ -139,6 +148,83 @@ class AtomicFile:
             self.commit()
         else:
             self.discard()
+
+
+_STALE = re.compile(r"\..+\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX))
+
+
+def _lock(fd: int) -> None:
+    """Take the temporary file's lock (where the platform has ``flock``)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: stale files are not removed there
+        return
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether no live process holds a temporary file's lock (its writer was killed)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a writer holds it
+    finally:
+        os.close(fd)
+    return True
+
+
+def remove_stale_temps(folder: Path, name: str | None = None, recursive: bool = True) -> int:
+    """Remove the temporary files killed runs left behind (``kill -9``, a power cut).
+
+    Only refparse's own (``.NAME.XXXXXXXX.refparse-tmp``, of :class:`AtomicFile`),
+    and only those whose lock no process holds: a run writing into the same
+    folder at this moment keeps its files. Hidden folders are not entered.
+
+    Args:
+        folder: where outputs are written.
+        name: only the temporary files of this output (``-o FILE``); default all.
+        recursive: look in the folders below too (``--out-dir``).
+
+    Returns:
+        How many were removed.
+    """
+    removed = 0
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")] if recursive else []
+        for f in files:
+            if not _STALE.fullmatch(f) or (name is not None and not f.startswith(f".{name}.")):
+                continue
+            path = Path(here) / f
+            if _abandoned(path):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+    return removed
+
+
+def remove_leftovers(out_dir: Path | None, output: Path | None) -> None:
+    """A run's clean-up of killed runs: below ``out_dir`` (``--resume``), beside ``output`` (``-o FILE``)."""
+    if out_dir is not None:
+        remove_stale_temps(out_dir)
+    elif output is not None:
+        remove_stale_temps(output.parent, name=output.name, recursive=False)
+
+
+def _real(path: Path) -> Path:
+    """Where a symbolic link leads; a loop is an :class:`OSError` like any unwritable path."""
+    try:
+        return path.resolve()
+    except RuntimeError as e:  # a loop, before Python 3.13 (which raises OSError itself)
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from e
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from importlib import import_module
 
 from .. import __version__
+from ..display import printable
 from ..errors import OptionError, RefparseError
 from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, parse_size
 
@@ -57,10 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except OptionError as e:
-        print(f"refparse: {e}", file=sys.stderr)
+        _say(f"refparse: {e}")
         return EXIT_USAGE
     except RefparseError as e:
-        print(f"refparse: {e}", file=sys.stderr)
+        _say(f"refparse: {e}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("refparse: interrupted; finished outputs are kept", file=sys.stderr)
@@ -71,12 +72,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except OSError as e:  # writing an output failed (a full disk, a vanished folder)
         where = f"{e.filename}: " if e.filename else ""
-        print(f"refparse: cannot write the output: {where}{e.strerror or e}", file=sys.stderr)
+        _say(f"refparse: cannot write the output: {where}{e.strerror or e}")
         return EXIT_FAILED
     except Exception as e:
         if os.environ.get("REFPARSE_DEBUG") == "1":
             raise
-        print(f"refparse: internal error ({type(e).__name__}: {e}); please report it "
-              "(REFPARSE_DEBUG=1 shows the traceback)", file=sys.stderr)
+        _say(f"refparse: internal error ({type(e).__name__}: {e}); please report it "
+             "(REFPARSE_DEBUG=1 shows the traceback)")
         return EXIT_FAILED
+
+
+def _say(line: str) -> None:
+    """One message line on stderr, control characters escaped (a file name cannot forge a line)."""
+    print(printable(line), file=sys.stderr)
 

@@ -72,11 +72,21 @@ def crossref_options(args: argparse.Namespace) -> Any:
     # imported here: the enrich stage loads requests, which a plain conversion never needs
     import logging
 
+    from ..display import printable
     from ..enrich import EnrichOptions, parse_expire
     from ..enrich.options import DEFAULT_EXPIRE
 
-    logging.basicConfig(format="refparse: %(message)s", level=logging.WARNING)
-    given = {"mailto": args.mailto, "base_url": args.crossref_url}
+    class Printable(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return printable(super().format(record))
+
+    # A cache fault, a registry that cannot be reached: a warning on the "refparse.enrich" logger,
+    # one line on stderr like the others (a cache path cannot forge a line either).
+    handler = logging.StreamHandler()
+    handler.setFormatter(Printable("refparse: %(message)s"))
+    logging.basicConfig(handlers=[handler], level=logging.WARNING)
+    given = {"mailto": args.mailto, "base_url": args.crossref_url,
+             "deadline": getattr(args, "enrich_timeout", None), "timeout": getattr(args, "crossref_timeout", None)}
     return EnrichOptions(
         cache_path=args.cache,
         cache_expire=parse_expire(args.cache_expire) if args.cache_expire is not None else DEFAULT_EXPIRE,

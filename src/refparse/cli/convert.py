@@ -28,8 +28,9 @@ Examples:
 
 exit status: 0 all converted (references not fully parsed are written with
 their raw text and reported); 1 some input failed, or with --strict some
-reference was not fully parsed; 2 usage error; 130 interrupted (finished
-outputs are kept)."""
+reference was not fully parsed or not looked up in Crossref; 2 usage error;
+130 interrupted (finished outputs are kept; an input whose Crossref lookups
+were interrupted is written without the DOIs not yet found)."""
 
 def register(sub: Any) -> None:
     """Add ``convert`` to the command line's subparsers."""
@@ -70,8 +71,8 @@ def register(sub: Any) -> None:
     steps.add_argument(
         "--strict",
         action="store_true",
-        help="exit 1 also when a reference could not be fully parsed or an input needed the encoding fallback "
-        "(such references are still written, with their raw text)",
+        help="exit 1 also when a reference could not be fully parsed or looked up in Crossref, or an input "
+        "needed the encoding fallback (such references are still written, with their raw text)",
     )
     net = conv.add_argument_group("Crossref (DOIs; runs in one process, bounded by Crossref's rate limit)")
     net.add_argument("--enrich", action="store_true",
@@ -82,6 +83,11 @@ def register(sub: Any) -> None:
                      help="check every reference against Crossref (as refparse check does); the results "
                      "become check-* warnings, listed in --report")
     add_crossref_arguments(net)
+    net.add_argument("--enrich-timeout", metavar="AGE", type=_seconds, default=None,
+                     help="most time spent on Crossref lookups in all, e.g. 90, 5m (default: no limit); then the "
+                     "references not looked up are written without DOIs, with a warning")
+    net.add_argument("--crossref-timeout", metavar="SECONDS", type=_seconds, default=None,
+                     help="most time one Crossref answer may take (default 10)")
     conv.set_defaults(run=run)
 
 
@@ -103,6 +109,19 @@ def output_format(to: str | None, output: Path | None) -> str:
             f"{by_extension}; drop --to or change the file name"
         )
     return to or by_extension or "csljson"
+
+
+def _seconds(text: str) -> float:
+    """A positive duration (``90``, ``2.5``, ``5m``) in seconds, for argparse."""
+    from ..enrich.options import parse_expire
+
+    try:
+        age = parse_expire(text)
+    except OptionError as e:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (say 90, 30s or 5m)") from e
+    if age is None or age.total_seconds() <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive duration: {text!r}")
+    return age.total_seconds()
 
 
 def _export_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -133,10 +152,10 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
 def _enricher(args: argparse.Namespace) -> Any:
     """The Crossref step for ``--check``/``--enrich``/``--verify`` (``None`` without them)."""
     if not (args.enrich or args.verify or args.check):
-        if crossref_given(args):
+        if crossref_given(args) or args.enrich_timeout is not None or args.crossref_timeout is not None:
             raise OptionError(
-                "--cache, --cache-expire, --no-cache, --offline, --mailto and --crossref-url need "
-                "--enrich or --verify (or --check)"
+                "--cache, --cache-expire, --no-cache, --offline, --mailto, --crossref-url, --enrich-timeout and "
+                "--crossref-timeout need --enrich or --verify (or --check)"
             )
         return None
     crossref = crossref_options(args)
@@ -153,14 +172,19 @@ def _enricher(args: argparse.Namespace) -> Any:
 
 
 class _Steps:
-    """Several Crossref steps applied in turn to each chunk of citations (``--check --enrich``)."""
+    """Several Crossref steps applied in turn to each chunk of citations (``--check --enrich``).
+
+    Stoppable as the enrich step is: the stop predicate goes to each step that takes it.
+    """
+
+    stoppable = True
 
     def __init__(self, steps: tuple[Any, ...]) -> None:
         self.steps = steps
 
-    def __call__(self, citations: list[Any]) -> list[Any]:
+    def __call__(self, citations: list[Any], should_stop: Any = None) -> list[Any]:
         for step in self.steps:
-            citations = step(citations)
+            citations = step(citations, should_stop) if getattr(step, "stoppable", False) else step(citations)
         return citations
 
     def close(self) -> None:

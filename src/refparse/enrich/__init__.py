@@ -6,21 +6,24 @@ Public verbs::
     citations = enrich(result.citations, EnrichOptions(mailto="me@example.org"))
 """
 
-from .http import CrossrefClient, NotCachedError
+from .http import CrossrefClient, NotAskedError, NotCachedError
 from .options import EnrichOptions, parse_expire
-from .stage import Enricher, build_query, enrich, verify
+from .stage import NOT_LOOKED_UP, Enricher, build_query, enrich, not_looked_up, verify
 from .validate import Assessment, assess, choose
 
 __all__ = [
+    "NOT_LOOKED_UP",
     "Assessment",
     "CrossrefClient",
     "EnrichOptions",
     "Enricher",
+    "NotAskedError",
     "NotCachedError",
     "assess",
     "build_query",
     "choose",
     "enrich",
+    "not_looked_up",
     "parse_expire",
     "verify",
 ]

@@ -24,6 +24,12 @@ new, empty cache is started in its place; if that fails too, the cache is off.
 Two processes sharing one cache file are SQLite's business (WAL journal,
 busy timeout); a process that finds the file already replaced by another one
 does not move the new file aside.
+
+Requests go out through a plain session (:attr:`CrossrefCache.session`), whose
+answers are read within the client's limits (time, size) and only then
+stored (:meth:`CrossrefCache.store`): requests-cache reads a whole body
+before its filter can refuse it, and a 50 MB answer must cost neither the
+memory nor the disk.
 """
 
 from __future__ import annotations
@@ -35,8 +41,9 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
-from contextlib import closing, suppress
+from collections import deque
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,8 +98,8 @@ class CrossrefCache:
 
     Attributes:
         mode: ``read-write``, ``read-only`` or ``off`` (see the module docstring).
-        session: the session requests go out through: the cached one while the
-            cache can be written, else a plain one.
+        session: the plain session requests go out through (answers are
+            stored by :meth:`store`).
         events: the warnings given so far, in order.
     """
 
@@ -114,6 +121,13 @@ class CrossrefCache:
         self._copy: Path | None = None  # the temporary folder of a copied cache
         self._retired: list[requests.Session] = []
         self._epoch = 0  # bumped at every change of mode or session: see fault()
+        self._writing = threading.Lock()
+        # The last answers stored: written again into a new cache when the file turns out damaged
+        # (another thread may have written into it just before the damage was found).
+        self._recent: deque[tuple[requests.Response, requests.PreparedRequest]] = deque(maxlen=64)
+        self._use = threading.Condition()  # counts the threads inside the database; close() waits for them
+        self._users = 0
+        self._closed = False
         self.path = sqlite_path(options.resolved_cache_path)
         self.mode: CacheMode = "off"
         self.session = self._plain()
@@ -156,7 +170,6 @@ class CrossrefCache:
         session.headers.update(self.headers)
         self._inode = self._inode or _inode(path)
         self._cached = session
-        self.session = session
         self.mode = "read-write"
         self._epoch += 1
 
@@ -189,6 +202,25 @@ class CrossrefCache:
             self._cached = None
 
     # ----------------------------------------------------------------- reading
+    @contextmanager
+    def _inside(self) -> Iterator[bool]:
+        """Count a thread using the database; yields False once the cache is closed (then do nothing).
+
+        Why: a lookup abandoned by an interrupt may still be inside SQLite
+        when the client closes, and closing a connection under a running
+        query crashes the interpreter.
+        """
+        with self._use:
+            usable = not self._closed
+            self._users += usable
+        try:
+            yield usable
+        finally:
+            if usable:
+                with self._use:
+                    self._users -= 1
+                    self._use.notify_all()
+
     def lookup(self, url: str, params: Mapping[str, str]) -> requests.Response | None:
         """The cached answer for a request, without asking the network.
 
@@ -196,44 +228,55 @@ class CrossrefCache:
             The stored response, or ``None`` on a miss, with the cache off, or
             when reading failed (the fault is handled, and warned about, first).
         """
-        for _ in range(2):  # once more if another thread changed the cache meanwhile
-            cached, epoch = self._cached, self._epoch
-            if cached is None or self.mode == "off":
-                return None
-            try:
-                response = cached.get(url, params=params, only_if_cached=True)  # type: ignore[call-arg]
-            except requests.RequestException:
-                return None
-            except Exception as e:  # a cache read must never stop a lookup
-                self.fault(e, epoch)
-                continue
-            return response if response.status_code == 200 else None
+        with self._inside() as usable:
+            for _ in range(2 if usable else 0):  # once more if another thread changed the cache meanwhile
+                cached, epoch = self._cached, self._epoch
+                if cached is None or self.mode == "off":
+                    return None
+                try:
+                    response = cached.get(url, params=params, only_if_cached=True)  # type: ignore[call-arg]
+                except requests.RequestException:
+                    return None
+                except Exception as e:  # a cache read must never stop a lookup
+                    self.fault(e, epoch)
+                    continue
+                return response if response.status_code == 200 else None
         return None
 
-    def get(self, url: str, params: Mapping[str, str], timeout: tuple[float, float]) -> requests.Response:
-        """GET over the network, storing the answer while the cache can be written.
+    def store(self, response: requests.Response, request: requests.PreparedRequest) -> None:
+        """Keep an answer that has been read and checked, while the cache can be written.
 
-        A cache fault here (the answer came but could not be stored, or the
-        cached session failed before sending) is handled, and the request is
-        sent again through the session the new mode gives.
+        Args:
+            response: the answer, its body read (``response.content``).
+            request: the request first sent (after redirects the answer is
+                still found under it).
 
-        Raises:
-            requests.RequestException: the network failed (the caller retries).
+        A fault here (damaged file, refused write) is handled as in a lookup,
+        and storing is tried again in the new mode; the answer itself is
+        never lost, only not kept.
         """
-        for _ in range(3):
-            session, epoch = self.session, self._epoch
-            try:
-                return session.get(url, params=params, timeout=timeout)
-            except requests.RequestException:
-                raise
-            except Exception as e:  # a cached session's failure is the cache's; see fault()
-                if getattr(session, "cache", None) is None:  # a plain session: not a cache fault
-                    raise
-                self.fault(e, epoch)
-        with self._lock:  # damaged again and again: give the cache up
-            if self.mode != "off":
-                self._turn_off(f"the Crossref cache {self.path} keeps failing")
-        return self.session.get(url, params=params, timeout=timeout)
+        with self._inside() as usable:
+            for _ in range(3 if usable else 0):
+                with self._lock:  # a fault being handled (a new cache being started) is waited for
+                    cached, epoch = self._cached, self._epoch
+                if cached is None or self.mode != "read-write":
+                    return
+                try:
+                    # One write at a time: requests-cache shares one SQLite connection between threads,
+                    # and a write begun while another's transaction is open joins it — and is lost
+                    # with it when that commit is refused (a damaged file), without a word.
+                    with self._writing:
+                        # An answer that cannot be read back was not kept: the file is looked at.
+                        if not _save(cached, response, request):
+                            raise sqlite3.DatabaseError("an answer written to the cache could not be read back")
+                        self._recent.append((response, request))
+                    return
+                except Exception as e:  # a cache write must never stop a lookup; see fault()
+                    self.fault(e, epoch)
+            if usable:
+                with self._lock:  # damaged again and again: give the cache up
+                    if self.mode != "off":
+                        self._turn_off(f"the Crossref cache {self.path} keeps failing")
 
     # ----------------------------------------------------------------- faults
     def fault(self, error: BaseException, epoch: int) -> None:
@@ -277,7 +320,6 @@ class CrossrefCache:
         assert self._cached is not None
         # A miss would make requests-cache delete the key (a write, which fails again): no filter, no delete.
         self._cached.settings.filter_fn = None  # type: ignore[attr-defined]
-        self.session = self._plain()
         self.mode = "read-only"
         self._epoch += 1
         self._warn(
@@ -295,7 +337,18 @@ class CrossrefCache:
             self._turn_off(f"{problem}, and a new one cannot be started ({_describe(e)})")
             return
         where = f"moved it to {moved.name} and " if moved else "another process already replaced it; "
+        self._replay()
         self._warn(f"{problem}; {where}started a new cache")
+
+    def _replay(self) -> None:
+        """Store the last answers again, in the new cache (best effort: the cache is an optimisation)."""
+        recent, cached = list(self._recent), self._cached
+        self._recent.clear()
+        if cached is None:
+            return
+        with self._writing, suppress(Exception):
+            for response, request in recent:
+                _save(cached, response, request)
 
     def _move_aside(self) -> Path | None:
         """Rename the damaged file (and its journal files) out of the way; ``None`` if already replaced."""
@@ -317,7 +370,6 @@ class CrossrefCache:
 
     def _turn_off(self, problem: str) -> None:
         self._retire_cached()
-        self.session = self._plain()
         self.mode = "off"
         self._epoch += 1
         tail = (
@@ -333,16 +385,36 @@ class CrossrefCache:
     def close(self) -> None:
         """Release the database handles and the connection pools; remove a temporary copy.
 
-        Call it when no lookup is running (the client's owner does, at the end).
+        Call it at the end (the client's owner does). Lookups abandoned by an
+        interrupt that are still inside the database get two seconds to
+        leave; if one does not, its database handle is left to the process's
+        end rather than closed under it.
         """
+        with self._use:
+            self._closed = True
+            idle = self._use.wait_for(lambda: self._users == 0, timeout=2.0)
         self._retire_cached()
-        for session in (*self._retired, self.session):
+        for session in (*(self._retired if idle else ()), self.session):
             with suppress(Exception):  # closing a broken database may fail; it is dropped anyway
                 session.close()
         self._retired.clear()
         if self._copy is not None:
             shutil.rmtree(self._copy, ignore_errors=True)
             self._copy = None
+
+
+def _save(cached: Any, response: requests.Response, request: requests.PreparedRequest) -> bool:
+    """Write an answer through a CachedSession's backend; whether it can be read back.
+
+    Raises:
+        Exception: whatever the backend raises (the caller handles it as a fault).
+    """
+    from requests_cache.policy.expiration import get_expiration_datetime
+
+    backend = cached.cache
+    key = backend.create_key(request)
+    backend.save_response(response, cache_key=key, expires=get_expiration_datetime(cached.settings.expire_after))
+    return backend.responses.get(key) is not None  # a value read back garbled is None too
 
 
 def _inode(path: Path) -> int | None:

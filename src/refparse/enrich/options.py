@@ -85,11 +85,20 @@ class EnrichOptions:
         no_cache: talk to Crossref without reading or writing the cache.
         offline: answer from the cache only; a lookup it cannot answer becomes a
             warning, and no request leaves the machine.
-        timeout: seconds to wait for a connection and for each read.
+        timeout: seconds an answer may take: each read waits at most this
+            long, and the whole answer (headers and body) must have come
+            within ``connect_timeout + timeout`` of the request, or the request
+            is abandoned (a server that trickles bytes cannot hold a run).
+        connect_timeout: seconds to wait for a connection.
         max_retries: retries of one request after a 429, a 5xx, a timeout or a
             malformed answer (so ``max_retries + 1`` attempts at most).
         max_retry_wait: the longest back-off (or ``Retry-After``) refparse
             accepts; a service asking for longer is treated as unavailable.
+        max_response_bytes: the largest answer read; a larger one is refused
+            (by its ``Content-Length``, or by reading stopped at the limit) and
+            never cached. A Crossref work list is some kilobytes.
+        max_redirects: redirects followed for one request; more is a failure
+            (a redirect loop).
         backoff: the first back-off in seconds when the service gives no
             ``Retry-After``; it doubles on each retry.
         rows: candidates asked for per search.
@@ -99,6 +108,16 @@ class EnrichOptions:
             in ``X-Rate-Limit-Limit`` / ``X-Rate-Limit-Interval``.
         give_up_after: consecutive failed lookups after which the remaining ones
             are skipped with a warning instead of hammering a broken service.
+        give_up_seconds: the service is taken as unavailable, and no more
+            requests are sent, when every request has failed for this long
+            (at least two of them; an answer resets the clock). Three requests
+            in a row that cannot connect (refused, reset, no such host) are
+            enough on their own. Either way one warning says so, and the
+            remaining lookups are skipped; the client's budget is shared by
+            every lookup it makes (a whole batch run).
+        deadline: seconds the client may spend on lookups in all, from its
+            first lookup (``--enrich-timeout``); then requests in flight are
+            abandoned and the remaining lookups are skipped. ``None``: no limit.
     """
 
     base_url: str = field(default_factory=_env_base_url)
@@ -108,13 +127,18 @@ class EnrichOptions:
     no_cache: bool = False
     offline: bool = False
     timeout: float = 10.0
+    connect_timeout: float = 5.0
     max_retries: int = 3
-    max_retry_wait: float = 60.0
+    max_retry_wait: float = 20.0
     backoff: float = 0.5
     rows: int = 5
     concurrency: int = 3
     rate_limit: float = 3.0
     give_up_after: int = 10
+    give_up_seconds: float = 10.0
+    deadline: float | None = None
+    max_response_bytes: int = 4_000_000
+    max_redirects: int = 3
 
     def __post_init__(self) -> None:
         if not re.match(r"https?://", self.base_url):
@@ -133,6 +157,11 @@ class EnrichOptions:
             "concurrency": 1 <= self.concurrency <= 16,
             "rate_limit": self.rate_limit > 0,
             "give_up_after": self.give_up_after >= 1,
+            "connect_timeout": self.connect_timeout > 0,
+            "give_up_seconds": self.give_up_seconds > 0,
+            "deadline": self.deadline is None or self.deadline > 0,
+            "max_response_bytes": self.max_response_bytes >= 1024,
+            "max_redirects": self.max_redirects >= 0,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

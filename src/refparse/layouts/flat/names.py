@@ -179,8 +179,9 @@ def _name_at(
             if tail is not None:
                 spans["given"] = (spans["given"][0], spans["given"][0] + tail.start())
                 spans["family"] = (spans["given"][0] + tail.start() + 1, spans["family"][1])
-        suffix_first = m.span("suffix_first") if "suffix_first" in pattern.groupindex and m.group("suffix_first") else None
-        if "suffix_first" in pattern.groupindex and suffix_first is None:
+        has_suffix = "suffix_first" in pattern.groupindex
+        suffix_first = m.span("suffix_first") if has_suffix and m.group("suffix_first") else None
+        if has_suffix and suffix_first is None:
             tail = _TRAILING_SUFFIX.search(text, *spans["family"])  # "Silveira Neto": the surname is "Silveira"
             if tail is not None and tail.start() > spans["family"][0]:
                 suffix_first = (tail.start() + 1, tail.end())

@@ -69,7 +69,8 @@ _BOOK_END = re.compile(
 _DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))")
 #: Not after a month: "December 15, 2022. http://…" is an access date, not a volume and page.
 _NOT_AFTER_MONTH = "".join(
-    f"(?<!{m})" for m in "uary arch pril May June July gust mber ober Jan Feb Mar Apr Jun Jul Aug Sep Oct Nov Dec".split()
+    f"(?<!{m})"
+    for m in "uary arch pril May June July gust mber ober Jan Feb Mar Apr Jun Jul Aug Sep Oct Nov Dec".split()
 ) + "".join(f"(?<!{m}\\.)" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
 #: Where a journal's volume–issue–pages group starts (the container ends just before it):
 #: "2002;99:16847", "2020 Nov;73(5)", "2018, 147, 323" (ACS), " 99: 16847" and " 12 (3): 100" (PLOS,
@@ -101,7 +102,10 @@ _PLACE_PUBLISHER_YEAR = re.compile(
     rf"[^.;:]{{2,80}}?\s?[,;] ?{_YEAR}"
 )
 #: What a title does not run on over: an edition, a genre, a date, a label, a link.
-_NOT_TITLE = re.compile(rf"\b(?:Trad|Org|Coord|Trans)\.\s|\b(?:Tradução|Organização|Translated by|Edited by)\b|\bed\.|\bedn\b|\bedition\b|\[|\b{_YEAR}\b|https?://|\b(?:vol|v|n|no|pp?)\. ?\d|\bIn:")
+_NOT_TITLE = re.compile(
+    rf"\b(?:Trad|Org|Coord|Trans)\.\s|\b(?:Tradução|Organização|Translated by|Edited by)\b"
+    rf"|\bed\.|\bedn\b|\bedition\b|\[|\b{_YEAR}\b|https?://|\b(?:vol|v|n|no|pp?)\. ?\d|\bIn:"
+)
 #: A genre in brackets after a title ("[Tese de Doutorado]", "[dissertação]", "[Vídeo]"); "[Internet]"
 #: belongs to the title as printed.
 _GENRE = re.compile(r"\s\[(?![Ii]nternet\]|[Oo]nline\])[^\]]{3,80}\]")
@@ -121,7 +125,10 @@ _YEAR_PAGES = re.compile(r"[.,;]?\s*\d{4}[a-z]?\s*:")
 _VOLUME_LABEL = re.compile(r",\s*(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.")
 #: A sentence's end: a full stop, question or exclamation mark (or a full stop set off by a space
 #: after a word: "… vaporariorum . Insects"), then a space and a capital, a digit, a quote or a bracket.
-_SENTENCE_END = re.compile(r"(?:(?<=[^\s.])|(?<=[a-z\u00df-\u00ff] )(?=\.))([.?!])(?=\s+(?:[\"\u201c\u2018(\[0-9A-Z\u00c0-\u00de]|[a-z]{1,3}[A-Z]))")
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[^\s.])|(?<=[a-z\u00df-\u00ff] )(?=\.))([.?!])"
+    r"(?=\s+(?:[\"\u201c\u2018(\[0-9A-Z\u00c0-\u00de]|[a-z]{1,3}[A-Z]))"
+)
 #: Words after which a full stop ends no sentence.
 _NO_STOP = frozenset(
     "vs v e.g i.e al sp spp var subsp cf no nos st dr mr mrs ms ca approx fig figs vol ed eds jr sr inc ltd co "
@@ -133,7 +140,9 @@ _DOTTED_ABBREVIATIONS = re.compile(
     r"(?:(?:[A-Z][a-z]{0,9}|[A-Z]{2,6})\.\s?){1,4}|(?:[A-Z][a-z]{0,9} )?[A-Z][a-z]{1,9}\."
 )
 #: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
-_ABBREVIATED = re.compile(r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?")
+_ABBREVIATED = re.compile(
+    r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?"
+)
 
 # --------------------------------------------------------------------------- the rest
 #: Text kept whole in the rest of a reference: identifiers, and notes that carry a date or a number.
