@@ -17,6 +17,7 @@ from .grammar_files import particles
 # Compiled once: these run for every reference.
 _CAPS_INITIALS = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u017f]{1,4}")
 _HYPHEN = re.compile(r"(-)")
+_DOTTED_RUN = re.compile(r"[^.]+\.?")
 # Linear on long runs of spaces: no match starts inside a run ("(?<!\s)"), and no two
 # "\s*" meet around an optional part (both read the same spaces every way).
 _RANGE_DASH = re.compile(r"(?<!\s)\s*[-\u2010-\u2014\u2212]\s*")
@@ -146,6 +147,8 @@ def initials(given: str | None) -> str | None:
     out = []
     for part in g.split():
         pieces = [p for p in _HYPHEN.split(part) if p]
+        if any("." in p[:-1] for p in pieces):  # "J.M.A.": initials run together, each its own
+            pieces = [q for p in pieces for q in (_DOTTED_RUN.findall(p) if "." in p[:-1] else (p,))]
         for piece in pieces:
             if piece == "-":
                 out.append("-")

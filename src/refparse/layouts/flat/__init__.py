@@ -10,7 +10,6 @@ as they read a page.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import islice
@@ -19,15 +18,23 @@ from ... import lexer
 from ...read import Line, iter_lines
 from ..base import Block, Layout, Lexed
 from .segment import cut
-from .split import FlatStream, join_lines
+from .split import CITED, FlatStream, join_lines
 
 #: How sure :meth:`Flat.recognise` is when it finds references (below labels on lines of their own).
 SURE = 1.5
 #: What nearly every reference prints and a list of other things seldom does: a year, "n.d.",
 #: "in press", a DOI or a link.
-_CITED = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b|\bn\.\s?d\.|\bs\.\s?d\.|\bin press\b|\bdoi\b|https?://", re.I)
+_CITED = CITED
 #: References looked at by :meth:`Flat.recognise`.
-_SAMPLE = 40
+_SAMPLE = 20
+#: The head of a text :meth:`Flat.recognise` reads (characters): a decision from the start, at any size.
+_HEAD = 32_768
+
+
+class _HeadStream(FlatStream):
+    """The splitter deciding the layout from fewer lines: recognising needs the list's start only."""
+
+    window = 80
 
 
 class Flat(Layout):
@@ -43,7 +50,7 @@ class Flat(Layout):
         Why the year: a numbered list of anything (steps, notes) splits like a
         reference list; its items just do not carry dates.
         """
-        blocks = [b for b in islice(FlatStream(iter_lines(text, indent=True)), _SAMPLE) if b.lines]
+        blocks = [b for b in islice(_HeadStream(iter_lines(text[:_HEAD], indent=True)), _SAMPLE) if b.lines]
         cited = sum(1 for b in blocks if any(_CITED.search(line.text) for line in b.lines))
         return SURE if blocks and cited * 2 >= len(blocks) else 0.0
 

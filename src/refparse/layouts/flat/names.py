@@ -74,13 +74,13 @@ _SUFFIX = r"(?: (?P<suffix>Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th))?"
 _GIVEN = rf"(?:{_WORD}(?: (?:{_PARTICLE}){{0,2}}(?:{_WORD}|[{_UP}]\.)){{0,4}})"
 
 # What may follow a name: the start of the next one, or the end of the list.
-_SEP_RX = r"(?:, ?& ?|, and |, y |, e |; and |;|,| and | & | e | y | und )(?= ?\S)"
+_SEP_RX = r"(?:, ?& ?|, and |, y |, e |; and | ?;|,| and | & | e | y | und )(?= ?\S)"  # " ;": a stray space
 _ETAL_RX = r"(?:,? ?(?:et al\.?|e col\.?|y col\.?|et coll\.|and others|u\. ?a\.))(?=[\s.,:;()]|$)"
 #: The list's end after a name: a mark before the title or date, a year, or (after dotted
 #: initials, ABNT) the title itself.
 _END_RX = (
     r"[.:]?\s*[(\[]|(?:[.,:;]\s*|\s+)[\u201c\"\u2018\u00ab]|[.:](?:\s(?![A-Z\u00c0-\u00de]\.[\s,-])|$)"
-    r"|\s+\d{4}|[,;]\s*\d{4}|$"
+    r"|\s+\d{4}|[,;]\s*\d{4}|\.,\s*\d{4}|$"  # "J.M.A.., 1983": a doubled full stop before the year
     r"|(?<=\.)\s+(?=\S)"
 )
 _FOLLOWS = rf"(?={_SEP_RX}|{_ETAL_RX}|{_END_RX})"
@@ -266,7 +266,7 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
         semicolon = sep.group().strip() == ";"
         found = _name_at(text, after, False, inverted=comma_first and not semicolon,
                          semicolons=semicolon and comma_form)
-        if found is None and sep.group() == ";":
+        if found is None and semicolon:
             org = _ORGANIZATION.match(text, after)
             if org is not None and _is_organization(org.group(), text[org.end() :]):
                 found = [Piece(after, org.group().rstrip())], org.end()
@@ -276,6 +276,7 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
                 out.append(Piece(etal.start(), etal.group()))
                 return out, etal.end()
             return out, p
-        out.append(Piece(sep.start(), sep.group().strip() or sep.group()))
+        mark = sep.group().strip() or sep.group()
+        out.append(Piece(sep.start() + sep.group().index(mark), mark))
         pieces, p = found
         out.extend(pieces)

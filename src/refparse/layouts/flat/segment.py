@@ -77,6 +77,8 @@ _NOT_AFTER_MONTH = "".join(
 #: Chicago), ", 12(3), 100" and ", 12, 100" (APA), ", vol. 5" ", v. 34" (IEEE, MLA, ABNT),
 #: " 12, 100–110 (2010)" (Nature).
 _JOURNAL_GROUP = re.compile(
+    # every alternative opens with marks and spaces, then a digit or a volume label: tested once, first
+    r"(?=[.,]?\s*(?:\d|(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.))(?:"
     rf"[.,]?\s*(?={_YEAR}(?: [A-Z][a-z]{{2,8}}\.?(?:[-/][A-Z][a-z]{{2,8}}\.?)?(?: \d{{1,2}})?)?"
     r"(?:\s?\[(?:[Cc]ited|[Uu]pdated|[Aa]ccessed)[^\]]{1,40}\])?\s*(?:;\s*(?:[A-Za-z]?\d|\(|[A-Z][a-z]+\.?\s?\d)|:\s*[A-Za-z]?\d))"
     rf"|[.,]?\s*(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*,\s*[A-Za-z]?\d)"
@@ -89,6 +91,7 @@ _JOURNAL_GROUP = re.compile(
     r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
     r"|,\s*(?=\d+\s*\(\s*[\w\s.-]+\)\s*[,.:]?\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
     rf"|\s+(?=\d+,\s*[A-Za-z]?\d+(?:\s*[-\u2013]\s*[A-Za-z]?\d+)?\s*\({_YEAR}\))"
+    r")"
 )
 #: A book's publisher after its title: "(World Scientific Press, 2009)" (Nature),
 #: "; CRC: Boca Raton, 2004" (MDPI, ACS).
@@ -253,7 +256,7 @@ class _Cutter:
         chunk = self.text[start:end]
         stripped = chunk.strip()
         if stripped:
-            self.out.append(Piece(start + chunk.index(stripped[0]), stripped))
+            self.out.append(Piece(start + len(chunk) - len(chunk.lstrip()), stripped))
 
     def marks(self, p: int, chars: str = ".,;:") -> int:
         """Emit the run of ``chars`` (and spaces) at ``p`` as one element; return where it ends."""
@@ -504,10 +507,10 @@ class _Cutter:
         text = self.text
         stop = _BOOK_END.search(text, p)
         end = stop.start() if stop else len(text)
-        for comma in re.finditer(r",\s", text[p:end]):  # ", Cambridge University Press, Cambridge."
-            rest = text[p + comma.end() : end].split(". ")[0]
+        for comma in _COMMA.finditer(text, p, end):  # ", Cambridge University Press, Cambridge."
+            rest = text[comma.end() : end].split(". ")[0]
             if looks_like_publisher(rest.split(",")[0]):
-                end = p + comma.start()
+                end = comma.start()
                 break
         pieces = self._pieces(p, end, strict=True)
         if len(pieces) > 1:
@@ -572,10 +575,13 @@ class _Cutter:
     def _words(self, start: int, end: int) -> None:
         """Words joined into one element; a number (or a label with its number) on its own."""
         text = self.text
+        if _NUMBER_OR_DOT.search(text, start, end) is None:  # most runs: words only, one element
+            self.emit(start, end)
+            return
         run_start = None
         pos = start
-        for m in re.finditer(r"\S+", text[start:end]):
-            a, b = start + m.start(), start + m.end()
+        for m in _WORD.finditer(text, start, end):
+            a, b = m.start(), m.end()
             word = m.group()
             if run_start is not None and word.endswith(".") and word[:-1].casefold() in _PAGE_LABELS:
                 self.emit(run_start, pos)  # "Curran Associates, Inc. pp." — the label apart
@@ -594,6 +600,12 @@ class _Cutter:
             pos = b
         if run_start is not None:
             self.emit(run_start, pos)
+
+
+_WORD = re.compile(r"\S+")
+_COMMA = re.compile(r",\s")
+#: What makes a run of words more than one element: a digit, or a dot (a page label's, "pp.").
+_NUMBER_OR_DOT = re.compile(r"[\d.]")
 
 
 def _takes_number(words: str) -> bool:
