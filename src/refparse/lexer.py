@@ -120,7 +120,9 @@ _KEYWORDS: list[tuple[str, str]] = [
     (
         "ACCESSED",
         r"(?:[Aa]ccessed(?: on)?|[Cc]ited|[Ll]ast accessed|[Vv]iewed|[Rr]etrieved(?! from)|[Aa]cess(?:o|ado) em"
-        r"|[Aa]ccedido(?: el)?|[Cc]onsultado(?: el| em)?|[Cc]itado(?: em| el)?):? ?(?P<V_ACCESSED>.*)",
+        r"|[Aa]ccedido(?: el)?|[Cc]onsultado(?: el| em)?|[Cc]itado(?: em| el)?):? ?(?P<V_ACCESSED>.*)"
+        # "[cited 2022 Mar 5]", "[updated 2021 Jan 3; cited 2022 Mar 5]" (Vancouver): a date, not a genre
+        r"|\[(?:[Cc]ited|[Aa]ccessed|[Uu]pdated|[Cc]itado|[Aa]cesso em)\s?(?P<V_ACCESSED_BRACKETED>[^\]]{1,60})\]",
     ),
     ("PRESENTED", r"(?:(?:Paper|Poster|Abstract|Oral presentation) )?[Pp]resented at:? ?(?P<V_EVENT>.*)"),
     # "Trad. Luis-Andrés Bredlow", "Org. Sergio Cohn", "Translated by …": a translator or organiser

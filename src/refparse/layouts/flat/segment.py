@@ -234,6 +234,16 @@ def _subtitled() -> tuple[str, ...]:
     return tuple(read_sections("journals.txt", "subtitled")["subtitled"])
 
 
+#: A book's medium after its title, then "Place: Publisher" (Vancouver): "… COVID-19 [Internet]. Brasília (DF): …".
+_MEDIUM_BOOK = re.compile(
+    r"\s\[(?:Internet|internet|Online|online)\](?=\.\s+[A-Z\u00c0-\u00de][^.;:\[\]]{1,60}(?:\([^()]{1,20}\))?:\s)"
+)
+#: A legal act's name ("Lei nº 12.711", "Decreto nº 6.949", "Resolução nº 4"): its summary follows it
+#: in the title (ABNT, APA as Brazilian journals print them).
+_LEGAL_ACT = re.compile(
+    r"(?:Lei(?: Complementar)?|Decreto(?:-[Ll]ei)?|Resolução|Portaria|Nota [Tt]écnica|Medida [Pp]rovisória|Parecer"
+    r"|Instrução [Nn]ormativa|Emenda [Cc]onstitucional|Deliberação)\s+(?:[Nn][º°o]\.?|n\.º|[Nn]\.)\s*\d"
+)
 #: A medium in brackets at a container's end ("[Internet]", "[online]"), printed apart on a page.
 _MEDIUM = re.compile(r"\s\[(?:[Ii]nternet|[Oo]nline|[Ss]erial on the [Ii]nternet)\]\.?$")
 #: A journal's place: one to three capitalised words ("São Paulo", "Rio de Janeiro").
@@ -272,6 +282,8 @@ class _Cutter:
         if same is not None:  # "———. Title" — the authors of the reference before
             self.emit(0, same.end())
             return same.end()
+        if _LEGAL_ACT.match(self.text):
+            return 0  # a law or a decree: its name and summary are the title, no one is its author
         names, p = scan_authors(self.text)
         if names:
             self.out.extend(names)
@@ -329,7 +341,15 @@ class _Cutter:
                 self.emit(q, end)
                 return end
         ends = _sentence_ends(text, q, len(text), strict=True)
+        medium = _MEDIUM_BOOK.search(text, q)
+        if medium is not None and not _NOT_TITLE.search(text, q, medium.start()):
+            # "Ministério da Saúde. Doença pelo Novo Coronavírus – COVID-19 [Internet]. Brasília (DF): …":
+            # a book's title runs to its medium, whatever full stops it holds (Vancouver)
+            self.emit(q, medium.end())
+            return medium.end()
         end = ends[0] if ends else len(text)
+        if _LEGAL_ACT.match(text, q):  # "Lei nº 12.711, de 29 de agosto de 2012. Dispõe sobre …." (a link ends it)
+            end = ends[1] if len(ends) > 1 else len(text)
         if ends and text[end] in "?!":  # a question is the title's own
             end += 1
         book = _BOOK_TAIL.search(text, q, end + 1)  # "Title (World Scientific, 2009).", "Title; CRC: Boca Raton, 2004."
