@@ -36,9 +36,11 @@ task again, a few times at most.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from ..errors import CacheError, ClusterError
@@ -46,6 +48,8 @@ from ..models import Citation
 
 #: New actors made in one run before it gives up (each loss is a worker lost mid-run).
 MAX_ACTOR_LOSSES = 3
+#: Seconds between two checks that the actor's worker is still there, while a call waits.
+ACTOR_POLL = 2.0
 
 
 class EnricherLostError(CacheError):
@@ -85,13 +89,32 @@ class ActorEnrich:
     actor: Any
 
     def __call__(self, citations: list[Citation]) -> list[Citation]:
-        try:
-            out: list[Citation] = self.actor.enrich(citations).result()
-        except CacheError:
-            raise
-        except Exception as e:  # the actor's worker is gone (OSError, RuntimeError, CommClosedError ...)
-            raise EnricherLostError(f"the enrichment actor was lost ({type(e).__name__}: {e})") from e
-        return out
+        # A call may wait long (behind every other worker's chunks, at Crossref's rate), so it
+        # has no deadline; but a call to a dead worker's actor would wait forever (Dask retries
+        # the connection, and may even try to make the actor again on this very worker's only
+        # thread): every ACTOR_POLL seconds, the actor's worker must still be in the cluster.
+        call = self.actor.enrich(citations)
+        while True:
+            try:
+                out: list[Citation] = call.result(timeout=ACTOR_POLL)
+                return out
+            except CacheError:
+                raise
+            except (TimeoutError, asyncio.TimeoutError):
+                if not _alive(self.actor):
+                    raise EnricherLostError("the enrichment actor's worker left the cluster") from None
+            except Exception as e:  # the actor's worker is gone (OSError, RuntimeError, CommClosedError ...)
+                raise EnricherLostError(f"the enrichment actor was lost ({type(e).__name__}: {e})") from e
+
+
+def _alive(actor: Any) -> bool:
+    """Whether the worker holding the actor is still one of the scheduler's workers."""
+    try:
+        distributed: Any = import_module("distributed")
+        workers = distributed.get_client().scheduler_info()["workers"]
+    except Exception:  # the scheduler does not answer: keep waiting, the run ends with it anyway
+        return True
+    return getattr(actor, "_address", None) in workers
 
 
 class ClusterEnricher:
@@ -137,13 +160,19 @@ class ClusterEnricher:
         self.losses += 1
         if self.losses > MAX_ACTOR_LOSSES:
             raise ClusterError(f"the enrichment actor was lost {self.losses} times; stopping ({error})")
-        self._future = None
+        self._release()
         self._start()
+
+    def _release(self) -> None:
+        if self._future is not None:
+            with contextlib.suppress(Exception):
+                self._future.release()  # the scheduler forgets the actor (else it may make it again)
+        self._future = None
 
     def close(self) -> None:
         """Close the actor's client and cache, and release it."""
         if self._proxy is not None:
             with contextlib.suppress(Exception):
-                self._proxy.actor.close().result()
+                self._proxy.actor.close().result(timeout=30)
         self._proxy = None
-        self._future = None
+        self._release()

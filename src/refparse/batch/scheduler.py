@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
+import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,6 +58,24 @@ def _distributed() -> Any:
 
 
 @contextmanager
+def _ignoring_ctrl_c() -> Iterator[None]:
+    """Processes started inside ignore SIGINT (they inherit it), as the local pool's workers do.
+
+    Why: Ctrl-C reaches the whole process group, the local cluster's worker
+    processes too; they must not die under the client, which stops the run
+    cleanly (the tasks poll the stop event) and then closes the cluster.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
 def connect(spec: str, quiet: bool = True) -> Iterator[Any]:
     """A ``distributed.Client`` for a ``--dask`` value, closed (with its local cluster) on exit.
 
@@ -79,10 +100,14 @@ def connect(spec: str, quiet: bool = True) -> Iterator[Any]:
     if where == "local":
         from .run import available_cores
 
-        cluster = distributed.LocalCluster(
-            n_workers=workers or available_cores(), threads_per_worker=1, processes=True,
-            dashboard_address=None, silence_logs=level or logging.WARNING,
-        )
+        with _ignoring_ctrl_c(), warnings.catch_warnings():
+            # The scheduler's small HTTP server (health checks) takes another port when 8787 is
+            # taken (another cluster on the machine): nothing the user needs to hear about.
+            warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+            cluster = distributed.LocalCluster(
+                n_workers=workers or available_cores(), threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=level or logging.WARNING,
+            )
         try:
             with distributed.Client(cluster) as client:
                 yield client
