@@ -52,8 +52,8 @@ def start(workers: int) -> tuple[Any, Any, float]:
     return cluster, client, time.perf_counter() - began
 
 
-#: CPU seconds this process (the client, and the local clusters' schedulers) spent per cluster run.
-CLIENT_CPU: dict[int, list[float]] = {1: [], 2: []}
+#: (CPU seconds, wall seconds) of this process (the client, and the local clusters' schedulers) per cluster run.
+CLIENT_CPU: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
 
 
 def on_cluster(client: Any, inputs: Path, out: Path, fmt: str, workers: int = 0) -> float:
@@ -65,7 +65,7 @@ def on_cluster(client: Any, inputs: Path, out: Path, fmt: str, workers: int = 0)
     summary = convert_paths([inputs], BatchOptions(to=fmt, out_dir=out, max_size=0), executor=client)
     seconds = time.perf_counter() - began
     if workers:
-        CLIENT_CPU[workers].append(time.process_time() - cpu)
+        CLIENT_CPU[workers].append((time.process_time() - cpu, seconds))
     if summary.failed:
         raise SystemExit(f"{summary.failed} inputs failed on the cluster")
     return seconds
@@ -109,9 +109,13 @@ def main() -> None:
               f"-j 2 / -j 1: {median['-j 1'] / median['-j 2']:.2f}x; "
               f"cluster (2 workers) / -j 2: {median['-j 2'] / median['dask 2']:.2f}x the speed; "
               f"load average after: {os.getloadavg()[0]:.2f}")
-        cpu2 = statistics.median(CLIENT_CPU[2])
-        print(f"client and scheduler (this process), 2 workers: {cpu2:.2f} CPU s per run = "
-              f"{cpu2 / args.files * 1e3:.2f} ms per input")
+        cpu2 = statistics.median(c for c, _ in CLIENT_CPU[2])
+        share = statistics.median(c / w for c, w in CLIENT_CPU[2])
+        idle = time.process_time()
+        time.sleep(3)
+        idle = (time.process_time() - idle) / 3
+        print(f"this process (the client and both local schedulers), 2 workers: {cpu2:.2f} CPU s per run, "
+              f"{share:.0%} of a core ({idle:.0%} with both clusters idle)")
         if args.long:
             page = work / "long" / "long.txt"
             page.parent.mkdir()

@@ -9,6 +9,7 @@ back to streaming the file from the start.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,23 @@ def test_the_text_bibliography_is_rendered_whole(tmp_path: Path) -> None:
     path = pages_in_a_row(tmp_path, "seed.txt", SEED)
     task = Task(0, str(path), str(path), str(tmp_path / "out.txt"), None, Settings(make_writer("text")))
     assert isinstance(plan_ranges(task, 5), FileResult)
+
+
+@pytest.mark.parametrize(("threads", "counts"), [
+    pytest.param(1, [3000, 2000], id="one-thread-two-ranges-of-whole-pieces"),
+    pytest.param(2, [2000, 2000, 1000], id="two-threads-four-wanted-three-made"),
+    pytest.param(8, [1000] * 5, id="more-threads-than-pieces"),
+])
+def test_a_long_list_is_cut_in_two_ranges_per_thread_of_whole_pieces(tmp_path: Path, threads: int,
+                                                                     counts: list[int]) -> None:
+    sys.path.insert(0, str(FIXTURES.parent / "benchmarks"))
+    from bench_batch import make_long_page
+
+    path = tmp_path / "long.txt"
+    make_long_page(path, 5000)
+    task = Task(0, str(path), str(path), str(tmp_path / "o"), None, Settings(make_writer("csljson")))
+    plan = plan_ranges(task, 20_000, threads)
+    assert isinstance(plan, RangePlan)
+    assert [r.count for r in plan.ranges] == counts
+    assert [r.first for r in plan.ranges] == [sum(counts[:i]) for i in range(len(counts))]
+    assert all(_cut_blocks(plan, r) is not None for r in plan.ranges)

@@ -94,9 +94,9 @@ def convert_batch(tasks: list[Task], stop: str) -> list[FileResult]:
     return [convert_file(task, should_stop) for task in tasks]
 
 
-def plan_input(task: Task, range_refs: int, stop: str) -> FileResult | RangePlan:
+def plan_input(task: Task, range_refs: int, threads: int, stop: str) -> FileResult | RangePlan:
     """Convert a large input whole, or plan its ranges (:func:`.ranges.plan_ranges`)."""
-    return plan_ranges(task, range_refs, _stop_flag(stop))
+    return plan_ranges(task, range_refs, threads, _stop_flag(stop))
 
 
 def convert_part(plan: RangePlan, r: int, stop: str) -> FileResult:
@@ -129,7 +129,8 @@ class DaskExecutor:
 
     Attributes:
         client: a connected ``distributed.Client``.
-        range_refs: references per range of a large input.
+        range_refs: references per range of a large input at most (it is cut in at
+            least two ranges per worker thread, of 1,000 references or more).
         split_bytes: inputs at least this large get a task of their own (and may be cut).
         batch_bytes: text per batch of small inputs.
         batch_files: inputs per batch at most.
@@ -211,7 +212,7 @@ class ClusterRun:
 
     def _submit_plan(self, position: int, task: Task) -> None:
         task = self._prepared(task)
-        future = self._submit(plan_input, task, self.setup.range_refs, self.stop_name)
+        future = self._submit(plan_input, task, self.setup.range_refs, self.threads, self.stop_name)
         self.jobs[future] = _Job("plan", [position], [task])
 
     def _submit_join(self, job: _Job, plan: RangePlan) -> None:

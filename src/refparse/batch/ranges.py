@@ -8,10 +8,13 @@ the work is cut in three steps:
 
 1. :func:`plan_ranges` (one task) reads the file once in large line-aligned
    binary chunks and runs the splitter over it — without parsing, about a
-   tenth of the conversion's time. It records, every ``range_refs``
-   references, where the range starts (the byte offset of a chunk and the
-   label line of its first reference) and a fingerprint of each range's
+   fifth of the conversion's time. It records, every :data:`PIECE_REFS`
+   references, where a piece starts (the byte offset of a chunk and the
+   label line of its first reference) and a fingerprint of the piece's
    blocks: number, first and last line, list number of every reference.
+   Then it groups the pieces into ranges: at most ``range_refs``
+   references each, and at least two ranges per worker thread while
+   pieces last, so the cluster's threads share the input evenly.
 2. :func:`convert_range` (a task per range, in parallel) seeks to its chunk
    and runs a fresh splitter over its lines only, up to and including the
    label line of the next range's first reference (so its last reference
@@ -53,8 +56,10 @@ from .convert import FileResult, Task, _tally, convert_file, input_format
 from .files import check_file, sniff_encoding
 from .writers import TEMP_SUFFIX, AtomicFile, fix_bibtex_keys
 
-#: References per range (a few seconds of work: the per-task cost of a scheduler is milliseconds).
+#: References per range at most (a few seconds of work: the per-task cost of a scheduler is milliseconds).
 RANGE_REFS = 20_000
+#: References per piece: ranges are made of whole pieces (a tenth of a second of work each).
+PIECE_REFS = 1_000
 #: Bytes read at a time; a range starts at one of these chunks (then skips to its first reference).
 CHUNK_BYTES = 1 << 18
 #: Citations between two looks at the stop flag.
@@ -78,7 +83,8 @@ class Range:
         label_line: the label line of its first reference.
         list_base: the list number of its first reference (after restarts).
         stop_line: the label line of the next range's first reference (``None`` for the last).
-        digest: the fingerprint of its blocks in the whole input.
+        digests: the fingerprint of each of its pieces in the whole input.
+        piece: references per piece (the last piece of the input may have fewer).
     """
 
     index: int
@@ -89,7 +95,8 @@ class Range:
     label_line: int
     list_base: int
     stop_line: int | None
-    digest: bytes
+    digests: tuple[bytes, ...]
+    piece: int
 
 
 @dataclass(frozen=True)
@@ -174,17 +181,20 @@ def _fingerprint(digest: hashlib.blake2b, block: Block) -> None:
                               block.list_number))
 
 
-def plan_ranges(task: Task, range_refs: int = RANGE_REFS, should_stop: ShouldStop = lambda: False
-                ) -> FileResult | RangePlan:
+def plan_ranges(task: Task, range_refs: int = RANGE_REFS, threads: int = 1,
+                should_stop: ShouldStop = lambda: False) -> FileResult | RangePlan:
     """Decide how to convert an input: whole (done here, the result returned) or cut in ranges.
 
     Args:
         task: the input.
-        range_refs: references per range; an input with fewer than two ranges' worth is converted whole.
+        range_refs: references per range at most.
+        threads: the cluster's worker threads: the input is cut into at least
+            twice as many ranges (of whole pieces) when it has the pieces.
         should_stop: the run's stop flag.
 
     Returns:
-        The finished :class:`FileResult`, or the :class:`RangePlan` to run.
+        The finished :class:`FileResult`, or the :class:`RangePlan` to run
+        (when the input makes two ranges or more).
     """
     settings = task.settings
     path = Path(task.path)
@@ -196,13 +206,14 @@ def plan_ranges(task: Task, range_refs: int = RANGE_REFS, should_stop: ShouldSto
         return convert_file(task, should_stop)
     if fmt != "linebroken" or settings.writer.whole or not byte_cuttable(encoding):
         return convert_file(task, should_stop)
+    piece = min(PIECE_REFS, range_refs)
     marks: list[tuple[int, int]] = []
-    starts: list[tuple[int, int, int]] = []  # (index, label line, list number) of each range's first block
+    starts: list[tuple[int, int, int]] = []  # (index, label line, list number) of each piece's first block
     digests: list[bytes] = []
     digest = hashlib.blake2b(digest_size=16)
     count = 0
     for count, block in enumerate(DocumentStream(read_lines(_chunks(path, encoding, 0), 1, marks)), 1):
-        if (count - 1) % range_refs == 0:
+        if (count - 1) % piece == 0:
             if count > 1:
                 digests.append(digest.digest())
                 digest = hashlib.blake2b(digest_size=16)
@@ -211,15 +222,19 @@ def plan_ranges(task: Task, range_refs: int = RANGE_REFS, should_stop: ShouldSto
             starts.append((count - 1, block.label_line, block.list_number))
         _fingerprint(digest, block)
     digests.append(digest.digest())
-    if count < 2 * range_refs:
+    wanted = max(-(-count // range_refs), min(2 * threads, len(starts)))
+    if wanted < 2:
         return convert_file(task, should_stop)
+    per = -(-len(starts) // wanted)  # pieces per range
     lines = [m[0] for m in marks]
     ranges = []
-    for r, (first, label_line, list_base) in enumerate(starts):
+    for r, g in enumerate(range(0, len(starts), per)):
+        first, label_line, list_base = starts[g]
         chunk_line, offset = marks[bisect.bisect_right(lines, label_line) - 1]
-        last = r == len(starts) - 1
-        ranges.append(Range(r, first, (count - first) if last else range_refs, offset, chunk_line, label_line,
-                            list_base, None if last else starts[r + 1][1], digests[r]))
+        following = starts[g + per] if g + per < len(starts) else None
+        end = following[0] if following else count
+        ranges.append(Range(r, first, end - first, offset, chunk_line, label_line, list_base,
+                            following[1] if following else None, tuple(digests[g:g + per]), piece))
     return RangePlan(task, encoding, fell_back, fmt, tuple(ranges))
 
 
@@ -236,16 +251,20 @@ def _range_lines(plan: RangePlan, rng: Range) -> Iterator[Line]:
 def _cut_blocks(plan: RangePlan, rng: Range) -> list[Block] | None:
     """The range's blocks read from its own lines, or ``None`` when they differ from the whole file's."""
     blocks: list[Block] = []
+    digests = []
     digest = hashlib.blake2b(digest_size=16)
-    stream = DocumentStream(_range_lines(plan, rng))
-    for block in stream:
-        block = block._replace(list_number=block.list_number + rng.list_base - 1)
+    for block in DocumentStream(_range_lines(plan, rng)):
         if len(blocks) == rng.count:  # the next range's first reference: it ends the last one
             break
+        if blocks and len(blocks) % rng.piece == 0:
+            digests.append(digest.digest())
+            digest = hashlib.blake2b(digest_size=16)
+        block = block._replace(list_number=block.list_number + rng.list_base - 1)
         _fingerprint(digest, block)
         blocks.append(block)
+    digests.append(digest.digest())
     # (The first block's span starts at the range's label line, so no line was read as a preface.)
-    if len(blocks) != rng.count or digest.digest() != rng.digest:
+    if len(blocks) != rng.count or tuple(digests) != rng.digests:
         return None
     return blocks
 
