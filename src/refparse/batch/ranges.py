@@ -45,14 +45,16 @@ import hashlib
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import CacheError
 from ..models import Citation
 from ..pipeline import parse_block
 from ..read import Line, clean_lines
 from ..split import Block, DocumentStream
 from .convert import FileResult, Task, _tally, convert_file, input_format
+from .convert import _chunks as _citation_chunks
 from .files import check_file, sniff_encoding
 from .writers import TEMP_SUFFIX, AtomicFile, fix_bibtex_keys
 
@@ -286,10 +288,8 @@ def _write_fragment(plan: RangePlan, rng: Range, result: FileResult, blocks: Ite
     id_prefix = "" if whole_document or task.seq == 0 else f"{task.seq + 1}-"
     citations: Iterable[Citation] = (parse_block(b) for b in blocks)
     enrich = task.settings.enrich
-    if enrich is not None:
-        from .convert import _chunks as chunked
-
-        citations = (c for chunk in chunked(citations, 16) for c in enrich(chunk))
+    if enrich is not None:  # in chunks, as a whole input is enriched
+        citations = (c for chunk in _citation_chunks(citations, 16) for c in enrich(chunk))
     with AtomicFile(Path(plan.fragment(rng.index))) as out:
         for i, c in enumerate(citations):
             if i % _CHECK_EVERY == 0 and should_stop():
@@ -321,6 +321,10 @@ def convert_range(plan: RangePlan, r: int, should_stop: ShouldStop = lambda: Fal
         result = FileResult(input=plan.task.label, seq=plan.task.seq, status="interrupted")
     except OSError as e:
         result.fail("unreadable", f"cannot read or write: {(e.strerror or str(e)).lower()}")
+    except CacheError:  # the Crossref cache (or the cluster's enrichment actor) is gone: the caller decides
+        raise
+    except Exception as e:  # a bug in refparse: reported as data, as convert_file does
+        result.fail("internal", f"internal error ({type(e).__name__}: {e}); please report it")
     result.seconds = time.perf_counter() - started
     return result
 
@@ -391,4 +395,6 @@ def join_ranges(plan: RangePlan, *parts: FileResult) -> FileResult:
 
 def finish_plan(plan: RangePlan) -> FileResult:
     """The input's result when its ranges will not run (the run was stopped after planning)."""
-    return replace(_merge(plan, ()), status="interrupted", warnings=[], warning_count=0)
+    task = plan.task
+    return FileResult(input=task.label, seq=task.seq, status="interrupted", format=plan.format,
+                      encoding=plan.encoding)
