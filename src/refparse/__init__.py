@@ -27,6 +27,7 @@ _EXPORTS = {
     "ExportError": "refparse.errors",
     "EnrichError": "refparse.errors",
     "CacheError": "refparse.errors",
+    "ClusterError": "refparse.errors",
     "Citation": "refparse.models",
     "Diagnostic": "refparse.models",
     "Event": "refparse.models",
@@ -96,6 +97,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .enrich import EnrichOptions, verify
     from .errors import (
         CacheError,
+        ClusterError,
         EnrichError,
         ExportError,
         InputError,

@@ -81,3 +81,7 @@ class EnrichError(RefparseError):
 
 class CacheError(EnrichError):
     """The HTTP cache is unusable (corrupt, read-only, locked)."""
+
+
+class ClusterError(RefparseError):
+    """The Dask cluster cannot run the batch (unreachable, workers without refparse, lost)."""

@@ -221,6 +221,11 @@ _WRAPPED = re.compile(rf"(?P<lead>[{re.escape(_WRAP_LEAD)}]*)(?P<core>.+?)(?P<tr
 _DIGIT = re.compile(r"\d")
 #: A same-author dash: three or more dashes or underscores, or two em dashes ("———.", "______.").
 _SAME_AUTHORS = re.compile(r"(?:[\u2014_-] ?){3,}[.,]?|\u2014\u2014[.,]?")
+
+
+def is_same_authors(text: str) -> bool:
+    """Whether a line is a same-author dash ("———.", "______."): the authors of the reference before."""
+    return _SAME_AUTHORS.fullmatch(text) is not None
 #: "In W. C. S.", "In: R. Lee", "Em: SILVA": the chapter keyword, then the first editor's name.
 _OPENS_WITH_IN = re.compile(rf"([Ii]n:?|[Ee]m:|[Ee]n:) ((?:[{_UP}][a-z]{{0,2}}\.|[{_UP}]{{2,}}\b).*)")
 # A text node after an element: leading punctuation, a space, then words.

@@ -9,7 +9,11 @@
 Modules: :mod:`.inputs` (PATHs → inputs), :mod:`.convert` (one input →
 one output, in a worker), :mod:`.writers` (streaming, atomic outputs),
 :mod:`.pool` (ordered worker processes), :mod:`.run` (the run),
-:mod:`.console` (progress bar and summary for the CLI).
+:mod:`.console` (progress bar and summary for the CLI); on a Dask cluster
+(``convert_paths(..., executor=client)``, imported only then):
+:mod:`.cluster` (the tasks), :mod:`.ranges` (one large input in ranges),
+:mod:`.cluster_enrich` (Crossref through one actor), :mod:`.scheduler`
+(``--dask`` values).
 """
 
 from .convert import FileResult

@@ -62,7 +62,9 @@ class BatchOptions:
             and the network, not parsing, bounds such a run. A callable with
             ``stoppable = True`` (:class:`refparse.enrich.Enricher`) is called
             ``enrich(chunk, should_stop)``: at Ctrl-C or SIGTERM its lookups stop
-            and the input is still written, exit status 130.
+            and the input is still written, exit status 130. (On a Dask executor
+            one actor plays that client for the whole cluster:
+            :mod:`refparse.batch.cluster_enrich`.)
     """
 
     to: str = "csljson"
@@ -345,6 +347,7 @@ def convert_paths(
     options: BatchOptions | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     stdout: TextIO | None = None,
+    executor: Any = None,
 ) -> BatchSummary:
     """Convert files, folders and standard input; the library form of ``refparse convert``.
 
@@ -357,12 +360,19 @@ def convert_paths(
         on_result: called with each result in input order (progress, messages).
         stdout: where a combined output goes when neither ``out_dir`` nor
             ``output`` is set (default ``sys.stdout``).
+        executor: a Dask ``distributed.Client`` (or a
+            :class:`~refparse.batch.cluster.DaskExecutor` around one, to tune it):
+            the inputs are converted on its cluster instead of local processes
+            (``jobs`` is then unused; ``enrich`` runs there too, through one actor).
+            Outputs and the run's temporary folder must be on a file system
+            every worker reaches.
 
     Returns:
         The run's totals; ``exit_code`` gives the CLI's exit status.
 
     Raises:
         OptionError: inconsistent or unknown options (nothing was converted).
+        ClusterError: the executor's workers cannot run this refparse.
         KeyboardInterrupt: a second Ctrl-C while stopping (outputs finished
             so far are kept, temporary files removed).
     """
@@ -411,7 +421,14 @@ def convert_paths(
         items = _items(remaining, options, settings, temp_dir, stdin, is_input, stdin_error)
         jobs = options.jobs or available_cores()
         pool = None
-        if jobs > 1 and len(head) > 1 and options.enrich is None:
+        if executor is not None:  # a Dask cluster (refparse.batch.cluster)
+            from .cluster import ClusterRun
+
+            cluster = ClusterRun(executor, enrich=options.enrich)
+            stack.callback(cluster.close)
+            should_stop, stop = cluster.is_stopped, cluster.stop
+            results = cluster.run(items)
+        elif jobs > 1 and len(head) > 1 and options.enrich is None:
             context = default_context()
             if context.get_start_method() == "fork":
                 from .. import plans

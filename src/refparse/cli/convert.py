@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ Examples:
   refparse convert fixtures/ --out-dir json/ --report report.jsonl
   refparse convert fixtures/ --glob '*.txt' --to ris -o all.ris -j 4
   cat fixtures/seed000.txt | refparse convert - --to text --style apa
+  refparse convert corpus/ --out-dir json/ --dask tcp://scheduler:8786 --report report.jsonl
   REFPARSE_MAILTO=you@example.org refparse convert page.txt --enrich --verify -o refs.jsonl
 
 exit status: 0 all converted (references not fully parsed are written with
@@ -64,6 +66,9 @@ def register(sub: Any) -> None:
     steps = conv.add_argument_group("run")
     steps.add_argument("-j", "--jobs", type=jobs, default=0, metavar="N",
                      help="worker processes (default 0: one per core)")
+    steps.add_argument("--dask", metavar="SCHEDULER",
+                       help="convert on a Dask cluster: local (a worker process per core), local:N, or a "
+                       "scheduler address such as tcp://host:8786 (needs refparse[dask]; outputs on a shared disk)")
     steps.add_argument("--resume", action="store_true", help="with --out-dir: skip inputs whose output is newer")
     steps.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; only failures")
     steps.add_argument("-v", "--verbose", action="store_true",
@@ -205,6 +210,8 @@ def run(args: argparse.Namespace) -> int:
     gc.freeze()
     args.to = output_format(args.to, args.output)
     fallback = None if args.encoding_fallback.lower() == "none" else args.encoding_fallback
+    if args.dask is not None and args.jobs:
+        raise OptionError("choose one of --jobs (processes on this machine) and --dask (a cluster)")
     enricher = _enricher(args)
     options = BatchOptions(
         to=args.to,
@@ -232,7 +239,13 @@ def run(args: argparse.Namespace) -> int:
     console = Console(sys.stderr, args.quiet, total, verbose=args.verbose)
     summary = None
     try:
-        summary = convert_paths(paths, options, on_result=console, stdout=sys.stdout)
+        with ExitStack() as stack:
+            executor = None
+            if args.dask is not None:
+                from ..batch.scheduler import connect
+
+                executor = stack.enter_context(connect(args.dask))
+            summary = convert_paths(paths, options, on_result=console, stdout=sys.stdout, executor=executor)
     finally:
         console.close(summary, resumable=args.out_dir is not None)
         if enricher is not None:
