@@ -64,6 +64,8 @@ _BOOK_END = re.compile(
     r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
     r"|,\s+(?=(?:[A-Z]\.\s?){1,3}[A-Z][\w'-]+(?:,| and | &))"
     r"|[.,]\s+(?=pp?\.\s?\d|[Cc]hapter\b)"
+    # Nature: "in Nucleic acids research vol. 36 W5–W9 (2008)", "in Nova Acta XV 191–403 (1831)"
+    r"|\s(?=vol\.\s?\d)|\s(?=[A-Za-z]?\d+\s?[-\u2013]\s?[A-Za-z]?\d+\s\()"
 )
 #: A year in parentheses after a few words: an author–year reference's date.
 _DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))")
@@ -109,9 +111,13 @@ _NOT_TITLE = re.compile(
     rf"\b(?:Trad|Org|Coord|Trans)\.\s|\b(?:Tradução|Organização|Translated by|Edited by)\b"
     rf"|\bed\.|\bedn\b|\bedition\b|\[|\b{_YEAR}\b|https?://|\b(?:vol|v|n|no|pp?)\. ?\d|\bIn:"
 )
-#: A genre in brackets after a title ("[Tese de Doutorado]", "[dissertação]", "[Vídeo]"); "[Internet]"
-#: belongs to the title as printed.
-_GENRE = re.compile(r"\s\[(?![Ii]nternet\]|[Oo]nline\])[^\]]{3,80}\]")
+#: A thesis or a report in brackets after a title ("[Tese de Doutorado]", "[dissertação]"): the title
+#: ends before it. Other brackets belong to the title as printed ("[Internet]", "[Vídeo]", "[Computer
+#: Program]": APA's description of the work).
+_GENRE = re.compile(
+    r"\s\[(?=[^\]]*(?:[Tt]ese|[Tt]esis|[Dd]isserta|[Tt]hesis|[Rr]elatório|[Mm]onografia|[Tt]rabalho de [Cc]onclus))"
+    r"[^\]]{3,80}\]"
+)
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
 _CHAPTER = re.compile(
     r"[.?!]\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|,\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)"
@@ -142,6 +148,9 @@ _NO_STOP = frozenset(
 _DOTTED_ABBREVIATIONS = re.compile(
     r"(?:(?:[A-Z][a-z]{0,9}|[A-Z]{2,6})\.\s?){1,4}|(?:[A-Z][a-z]{0,9} )?[A-Z][a-z]{1,9}\."
 )
+#: A short sentence of capitalised words, two or more abbreviated with a full stop ("J. Child Psychol."):
+#: a journal's name going on after its last abbreviation.
+_DOTTED_HEAD = re.compile(r"(?=(?:[^.]*\.){2})(?:(?:[A-Z][a-z]{0,9}|[A-Z]{2,6})\.?\s){1,4}[A-Z][a-z]{1,9}\.")
 #: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
 _ABBREVIATED = re.compile(
     r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?"
@@ -464,7 +473,8 @@ class _Cutter:
         tail = self.text[piece[0] : piece[1]].strip(" .")
         if _abbreviated(head) and _abbreviated(tail.split(",")[0], loose=True):
             return True
-        if _DOTTED_ABBREVIATIONS.fullmatch(self.text[before[0] : before[1]].strip()):  # "J. Clin." "Psychiatry"
+        sentence = self.text[before[0] : before[1]].strip()
+        if _DOTTED_ABBREVIATIONS.fullmatch(sentence) or _DOTTED_HEAD.fullmatch(sentence):  # "J. Clin." "Psychiatry"
             return True
         return head.casefold().startswith(_subtitled()) and len(head.split()) <= 8
 

@@ -132,6 +132,10 @@ def _shaped(text: str) -> bool:
     return _CITED.search(text) is not None and _SHAPE.search(text) is not None and not is_heading(text)
 
 
+#: A line opening with an author–date reference's date: "(2013). World …", "(2008, May 3). …".
+_DATE_FIRST = re.compile(r"\((?:1[5-9]|20)\d\d[a-z]?(?:, [^)]{1,30})?\)\.")
+
+
 def _ends_cut(text: str) -> bool:
     """A line cut mid-word or mid-identifier: the next line continues it."""
     return text.endswith("-") or text.endswith("/")
@@ -309,8 +313,11 @@ class FlatStream(Split):
         number = 0
         body: list[Line] = []
         previous: Line | None = None
-        for line in _chain(listed, rest):
-            if body and not self._continues(previous, line, wrap, paragraphs, hanging):
+        lines = _chain(listed, rest)
+        upcoming = next(lines, None)
+        while upcoming is not None:
+            line, upcoming = upcoming, next(lines, None)
+            if body and not self._continues(previous, line, wrap, paragraphs, hanging, upcoming):
                 number += 1
                 yield Block(number, body[0].number, tuple(body))
                 body = []
@@ -323,7 +330,7 @@ class FlatStream(Split):
             yield Block(number, body[0].number, tuple(body))
 
     def _continues(self, previous: Line | None, line: Line, wrap: int | None, paragraphs: bool,
-                   hanging: bool) -> bool:
+                   hanging: bool, upcoming: Line | None = None) -> bool:
         """Whether ``line`` continues the reference ``previous`` belongs to.
 
         A blank line, or a hanging indent, says so outright. Otherwise: a line
@@ -353,6 +360,8 @@ class FlatStream(Split):
         if paragraphs:
             return not (starts and finished and strong_start(line.text))
         if wrap is not None:
+            if finished and upcoming is not None and _DATE_FIRST.match(upcoming.text) and line.text.endswith("."):
+                return False  # "United Nations, Department of …." then "(2013). World …": an author's line
             if len(previous.text) < wrap:  # the last line of its reference, unless this one cites nothing
                 return not starts and (line.text[:1].islower() or not _cites([line]))
             return not (starts and finished and strong_start(line.text))
