@@ -581,6 +581,7 @@ _NAME_START = frozenset({"SEMI", "AND"})
 #: Tokens after which a text cannot be a given name printed in full: it is a surname then.
 _NOT_AFTER_GIVEN = frozenset({"INIT", "SUFFIX", "GLUED", "PARTICLE", "TEXT"})
 _CAPS_WORD = re.compile(rf"[{_UP}]{{2,4}}")
+_LAST_INITIAL = re.compile(rf"[a-z\u00df-\u00ff] [{_UP}]\.$")
 #: Given names printed in full: capitalised words, particles between them, a last initial
 #: ("Roland", "Gersem dos Santos Luciano", "John A.", "Luis-Andrés").
 _GIVEN_NAMES = re.compile(
@@ -621,6 +622,9 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
             types[-1] = "TEXT"
     if len(types) < 3 or types[-2] != "COMMA":
         return
-    given = types[-1] == "TEXT" and types[-3] == "TEXT" and kind not in _NOT_AFTER_GIVEN
+    # a last initial ends the given names ("Rosa V." then "Phyllotaxis": the title, not a name part)
+    given = types[-1] == "TEXT" and types[-3] == "TEXT" and (
+        kind not in _NOT_AFTER_GIVEN or (kind == "TEXT" and _LAST_INITIAL.search(values[-1]) is not None)
+    )
     if given and (len(types) == 3 or types[-4] in _NAME_START) and _GIVEN_NAMES.fullmatch(values[-1]):
         types[-1] = "GIVEN"

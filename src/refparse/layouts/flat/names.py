@@ -69,9 +69,9 @@ _DOTTED_ONLY = re.compile(_DOTTED)
 _TRAILING_PARTICLE = re.compile(r" (?:da|de|do|dos|das|del|van|von)\.?$")
 #: A suffix after the initials ("Ferrell JE Jr", "Owens AP 3rd").
 _SUFFIX = r"(?: (?P<suffix>Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th))?"
-#: Full given names: capitalised words, possibly particles and a last initial ("Roland", "John A.",
-#: "Gersem dos Santos Luciano", "Luis-Andrés").
-_GIVEN = rf"(?:{_WORD}(?: (?:{_PARTICLE}){{0,2}}(?:{_WORD}|[{_UP}]\.)){{0,4}})"
+#: Full given names: capitalised words, possibly particles and last initials ("Roland", "John A.",
+#: "Gersem dos Santos Luciano", "Luis-Andrés"); no word after an initial ("Rosa V. Phyllotaxis": a title).
+_GIVEN = rf"(?:{_WORD}(?: (?:{_PARTICLE}){{0,2}}{_WORD}){{0,3}}(?: [{_UP}]\.){{0,2}})"  # an initial ends them
 
 # What may follow a name: the start of the next one, or the end of the list.
 _SEP_RX = r"(?:, ?& ?|, and |, y |, e |; and | ?;|,| and | & | e | y | und )(?= ?\S)"  # " ;": a stray space
@@ -264,9 +264,11 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
             return out, p
         after = sep.end() + (1 if text[sep.end() : sep.end() + 1] == " " else 0)
         semicolon = sep.group().strip() == ";"
-        found = _name_at(text, after, False, inverted=comma_first and not semicolon,
+        # after "Family, I." a name is given first only behind ", and" (Chicago: "Li, X., and John Bai")
+        last_and = comma_form and sep.group() == ", and "
+        found = _name_at(text, after, False, inverted=(comma_first or last_and) and not semicolon,
                          semicolons=semicolon and comma_form)
-        if found is None and semicolon:
+        if found is None and (semicolon or last_and):  # "…; HARLOT plc.", "…, and HARLOT plc."
             org = _ORGANIZATION.match(text, after)
             if org is not None and _is_organization(org.group(), text[org.end() :]):
                 found = [Piece(after, org.group().rstrip())], org.end()
