@@ -13,6 +13,7 @@ import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
@@ -132,6 +133,17 @@ def clean_lines(text: str, indent: bool = False) -> list[str]:
     return [" ".join(line.split()) for line in lines]
 
 
+@lru_cache(maxsize=1)
+def _cleaned(text: str, indent: bool) -> tuple[str, ...]:
+    """:func:`clean_lines` of the last text asked for.
+
+    Why: detecting a text's layout reads its lines, and parsing it reads them
+    again; a text is cleaned once (a string caches its hash, so the lookup
+    costs nothing; only the last text is held).
+    """
+    return tuple(clean_lines(text, indent))
+
+
 def _indented(line: str) -> str:
     cleaned = " ".join(line.split())
     return " " + cleaned if cleaned and line[:1].isspace() else cleaned
@@ -149,11 +161,11 @@ def iter_lines(source: str | Iterable[str], indent: bool = False) -> Iterator[Li
         An iterator of :class:`Line` tuples, blank lines skipped.
     """
     if isinstance(source, str):
-        return _numbered(clean_lines(source.removeprefix("\ufeff"), indent), 1)
+        return _numbered(_cleaned(source.removeprefix("\ufeff"), indent), 1)
     return _iter_chunks(source, indent)
 
 
-def _numbered(lines: list[str], start: int) -> Iterator[Line]:
+def _numbered(lines: Iterable[str], start: int) -> Iterator[Line]:
     """Lines made one at a time as the consumer asks, numbered from ``start``, blank ones skipped.
 
     A map, not a loop: this runs for every line. One at a time, because a

@@ -42,8 +42,13 @@ from .models import FieldDifference
 
 _DIGITS = re.compile(r"\d+")
 _TAG = re.compile(r"<[^<>]+>")  # linear: no start inside a run of "<"
-#: A title printed in square brackets is a translation (NLM style): not the registry's wording.
-_TRANSLATED = re.compile(r"^\s*\[.*\]\s*\.?\s*$")
+def _translated(title: str) -> bool:
+    r"""A title printed in square brackets is a translation (NLM style): not the registry's wording.
+
+    (String tests, not a regex: ``^\s*\[.*\]\s*\.?\s*$`` took time quadratic in a run of spaces.)
+    """
+    t = title.strip().removesuffix(".").rstrip()
+    return len(t) >= 2 and t[0] == "[" and t[-1] == "]"
 _JOURNAL_TYPES = frozenset({"article-journal"})
 _CONTAINER_IS_BOOK = frozenset({"chapter", "paper-conference"})
 
@@ -168,7 +173,7 @@ def _title(c: Citation, item: Work, notes: list[str]) -> FieldDifference | None:
     _, similarity, grade = compare_title(c.title, variants, record_mains(item))
     if grade in ("exact", "close", "main-title", "short-main"):
         return None  # a subtitle on one side only is not an error of the reference
-    if _TRANSLATED.match(c.title):
+    if _translated(c.title):
         notes.append("the printed title is a translation (in brackets); not compared")
         return None
     return FieldDifference(field="title", printed=c.title, registry=record_title(item),

@@ -24,16 +24,47 @@ _NO_SPACE_AFTER = frozenset("([-\u2013")
 SURE = 2.0
 #: References :meth:`LineBroken.recognise` looks at; a line this long or shorter is an
 #: element; the share of such lines a line-broken page has at least (the seed: 0.97).
-_SAMPLE, _ELEMENT, _SHORT_SHARE = 30, 40, 0.6
+_SAMPLE, _ELEMENT, _SHORT_SHARE = 10, 40, 0.6
 
 
 def flatten(lines: Sequence[Line]) -> str:
     """A reference's lines joined as the page displays them (one line of text).
 
     No space before closing marks or after opening ones, none around range
-    dashes: ``392 (9): 875-891``.
+    dashes: ``392 (9): 875-891``. (:func:`join` also says where each line
+    starts; this runs for every reference, that only when a span is asked.)
     """
-    return join(lines)[0]
+    out: list[str] = []
+    last = "("
+    for _, text in lines:
+        if not text:
+            continue
+        if text[0] not in _NO_SPACE_BEFORE and last not in _NO_SPACE_AFTER:
+            out.append(" ")
+        out.append(text)
+        last = text[-1]
+    return "".join(out)
+
+
+class _Starts(Sequence[int]):
+    """Where each line starts in :func:`flatten`'s text, worked out on first use."""
+
+    __slots__ = ("_lines", "_starts")
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self._lines = lines
+        self._starts: list[int] | None = None
+
+    def _all(self) -> list[int]:
+        if self._starts is None:
+            self._starts = join(self._lines)[1]
+        return self._starts
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._lines)
 
 
 def join(lines: Sequence[Line]) -> tuple[str, list[int]]:
@@ -81,8 +112,7 @@ class LineBroken(Layout):
     def tokenize(self, block: Block) -> Lexed:
         lines = block.lines
         texts = [line.text for line in lines]
-        raw, starts = join(lines)
-        return Lexed(raw, lexer.tokens(texts), starts, texts, [line.number for line in lines])
+        return Lexed(flatten(lines), lexer.tokens(texts), _Starts(lines), texts, [line.number for line in lines])
 
     def raw_text(self, block: Block) -> str:
         return flatten(block.lines)
