@@ -138,3 +138,18 @@ def test_labels_past_a_million_start_references(first: int, label: str) -> None:
     assert [c.number for c in shifted] == [n + first for n in range(1, 69)]
     assert [c.model_copy(update={"number": c.number - first, "span": None}) for c in shifted] == [
         c.model_copy(update={"span": None}) for c in plain]
+
+
+def test_surnames_in_capitals_after_dotted_initials_on_a_page() -> None:
+    """``ALI, S., KHAN, N.`` (Harvard in capitals, SciELO): KHAN is a surname, not initials."""
+    elements = ["ALI", ",", "S.", ",", "KHAN", ",", "N.", ",", "NOUROZ", ",", "F.", "and", "SHAHID", ",", "M.A.",
+                ",", "2018.", "In vitro effects of GA3 on morphogenesis of potato explants", ".",
+                "In Vitro Cellular & Developmental Biology", ",", "vol.", "54", ",", "no.", "1", ",", "pp.",
+                "104-111", "."]
+    page = "1.\n" + "\n".join(elements) + "\n2.\n" + "\n".join(elements) + "\n"
+    c = parse(page, "linebroken").citations[0]
+    assert [(p.family, p.given) for p in c.authors] == [("Ali", "S."), ("Khan", "N."), ("Nouroz", "F."),
+                                                        ("Shahid", "M.A.")]
+    assert (c.title, c.container_title, c.volume, c.year, c.status) == (
+        "In vitro effects of GA3 on morphogenesis of potato explants", "In Vitro Cellular & Developmental Biology",
+        "54", 2018, "parsed")

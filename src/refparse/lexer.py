@@ -611,13 +611,20 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
     """Rules that decide a name once the token after it is known.
 
     * ``SILVA`` then ``,`` (ABNT): capitals before a comma where a name
-      starts are a surname, not initials (``LIMA``, ``SADE`` look like them);
+      starts (the list's start, after ``;`` or ``and``, or after dotted
+      initials and a comma: ``ALI, S., KHAN, N.``) are a surname, not
+      initials (``LIMA``, ``SADE``, ``KHAN`` look like them);
     * ``BARTHES`` ``,`` ``Roland`` then anything but initials or another
       name part: ``Roland`` is the given name printed in full (ABNT, MLA,
       Chicago), a ``GIVEN``.
     """
     if kind == "COMMA":
-        start = types and types[-1] == "INIT" and (len(types) == 1 or types[-2] in _NAME_START)
+        start = types and types[-1] == "INIT" and (
+            len(types) == 1
+            or types[-2] in _NAME_START
+            # "ALI, S., KHAN, N." (Harvard in capitals): after dotted initials and a comma, a name starts
+            or (len(types) >= 3 and types[-2] == "COMMA" and types[-3] == "INIT" and values[-3].endswith("."))
+        )
         if start and _CAPS_WORD.fullmatch(values[-1]):
             types[-1] = "TEXT"
     if len(types) < 3 or types[-2] != "COMMA":
