@@ -153,3 +153,13 @@ def test_surnames_in_capitals_after_dotted_initials_on_a_page() -> None:
     assert (c.title, c.container_title, c.volume, c.year, c.status) == (
         "In vitro effects of GA3 on morphogenesis of potato explants", "In Vitro Cellular & Developmental Biology",
         "54", 2018, "parsed")
+
+
+def test_a_page_of_long_elements_is_line_broken_by_its_text_nodes() -> None:
+    """A reference whose elements are long lines (untagged text) is still a page when a line opens
+    with a mark: the text node between two elements (found by hypothesis in tests/fuzz)."""
+    page = ("1.\nWorld Health Organization. Parties to the WHO Framework Convention on Tobacco Control: United "
+            "Nations; 2016. Available:\nhttp://www.who.int/fctc/signatories_parties/en/\n. Accessed 4 February 2016.\n")
+    result = parse_any(page)
+    assert result.format == "linebroken" and len(result.citations) == 1
+    assert result.citations[0].url == "http://www.who.int/fctc/signatories_parties/en/"

@@ -9,6 +9,7 @@ tokenizing is the shared lexer over the block's lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
@@ -25,6 +26,8 @@ SURE = 2.0
 #: References :meth:`LineBroken.recognise` looks at; a line this long or shorter is an
 #: element; the share of such lines a line-broken page has at least (the seed: 0.97).
 _SAMPLE, _ELEMENT, _SHORT_SHARE = 10, 40, 0.6
+#: A line opening with a mark and a space (", ", ". ", "; "): the text node between two elements.
+_MARK_FIRST = re.compile(r"[.,;:] ")
 
 
 def flatten(lines: Sequence[Line]) -> str:
@@ -101,10 +104,11 @@ class LineBroken(Layout):
         long, and a page that puts a whole reference on the line after its
         label is flat too (:mod:`refparse.layouts.flat` reads both).
         """
-        lengths = [len(line.text) for block in islice(DocumentStream(iter_lines(text)), _SAMPLE)
-                   for line in block.lines]
-        short = sum(1 for n in lengths if n <= _ELEMENT)
-        return SURE if lengths and short >= len(lengths) * _SHORT_SHARE else 0.0
+        lines = [line.text for block in islice(DocumentStream(iter_lines(text)), _SAMPLE) for line in block.lines]
+        if any(_MARK_FIRST.match(line) for line in lines):
+            return SURE  # ". Accessed 4 February 2016.": a text node after an element, which no flat list prints
+        short = sum(1 for line in lines if len(line) <= _ELEMENT)
+        return SURE if lines and short >= len(lines) * _SHORT_SHARE else 0.0
 
     def split(self, lines: Iterable[Line]) -> DocumentStream:
         return DocumentStream(lines)
