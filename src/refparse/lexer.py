@@ -98,6 +98,8 @@ _KEYWORDS: list[tuple[str, str]] = [
     (
         "EDS",
         r"(?:eds?|Eds?|Hrsg)\.?|[Ee]ditors?|[Ee]dited by"
+        # Portuguese and Spanish: "Pinheiro R, Mattos RA, organizadores."
+        r"|[Oo]rganizador(?:a|es|as)?|[Ee]ditor(?:a|es|as)|[Cc]oordenador(?:a|es|as)?|[Cc]oordinador(?:a|es|as)?"
         r"|\((?:eds?|Eds?|editors?|Editors?|[Oo]rgs?|[Cc]oords?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)",
     ),
     ("DOIKW", r"doi:?|Doi:?|DOI:|https?://(?:dx\.)?doi\.org/?"),

@@ -82,6 +82,16 @@ def _year_in_a_number_field(c: Citation) -> str | None:
     return None
 
 
+def _title_opens_with_and(c: Citation) -> str | None:
+    """A title that opens with "and" or "&" before a capital: the last author's name run into it."""
+    title = c.title
+    if title is not None and title[:2] in ("an", "& ") and _AND_NAME.match(title):
+        return f"the title {title[:40]!r} opens with the last of the authors"
+    return None
+
+
+_AND_NAME = re.compile(r"(?:and|&) [A-ZÀ-Þ]")
+
 #: The checks, in the order their reasons are reported.
 CHECKS: tuple[Callable[[Citation], str | None], ...] = (
     _label_as_field,
@@ -89,6 +99,7 @@ CHECKS: tuple[Callable[[Citation], str | None], ...] = (
     _label_as_name,
     _pages_backwards,
     _year_in_a_number_field,
+    _title_opens_with_and,
 )
 
 

@@ -56,8 +56,9 @@ class Findings:
     Attributes:
         note: the reference's own note, as printed ("in press", an arXiv
             id): bibliographic content, printed like any field.
-        status: ``recovered`` when the grammar rejected the reference, else ``None``.
-        reason: why it was not fully parsed (``None`` when it was).
+        status: ``recovered`` when the grammar rejected the reference, ``suspect`` when
+            its values failed a plausibility check, else ``None``.
+        reason: why it was not fully parsed or is doubtful (``None`` when neither).
         unplaced: text the grammar accepted but no field took, or ``None``.
         warnings: every warning as ``(code, message)``.
         raw: the reference as printed, when there is anything above to say
@@ -75,6 +76,14 @@ class Findings:
         """Whether there is anything to say beyond the fields."""
         return self.raw is not None
 
+    def state(self) -> str:
+        """How the reference was read: "not fully parsed", or "parsed" (a suspect one's reason says "doubtful")."""
+        return "parsed" if self.status == "suspect" else "not fully parsed"
+
+    def other_warnings(self) -> list[str]:
+        """The warnings' messages but those the state and the unplaced text already say."""
+        return [message for code, message in self.warnings if code not in ("grammar", "unplaced", "suspect")]
+
     def annotation(self) -> str | None:
         """The diagnostics as note text, for ``--annotate`` (one line each).
 
@@ -84,10 +93,10 @@ class Findings:
         """
         lines = []
         if self.status is not None:
-            lines.append(f"refparse: not fully parsed ({self.reason}). As printed: {self.raw}")
+            lines.append(f"refparse: {self.state()} ({self.reason}). As printed: {self.raw}")
         if self.unplaced is not None:
             lines.append(UNPLACED_PREFIX + self.unplaced)
-        lines += [f"refparse: {message}" for code, message in self.warnings if code not in ("grammar", "unplaced")]
+        lines += [f"refparse: {message}" for message in self.other_warnings()]
         return "\n".join(lines) or None
 
 

@@ -138,10 +138,10 @@ def _research_note(found: Findings) -> str:
     """Refparse's diagnostics and the raw text, as one line."""
     parts = []
     if found.status is not None:
-        parts.append(f"not fully parsed ({found.reason})")
+        parts.append(f"{found.state()} ({found.reason})")
     if found.unplaced is not None:
         parts.append(f"not placed in a field: {found.unplaced}")
-    parts += [message for code, message in found.warnings if code not in ("grammar", "unplaced")]
+    parts += found.other_warnings()
     parts.append(f"as printed: {found.raw}")
     return "refparse: " + "; ".join(parts)
 

@@ -298,10 +298,10 @@ def _diagnosed(entry: str, c: Citation, html: bool, annotate: bool, number: int 
     if annotate:
         notes = []
         if found.status is not None:
-            notes.append(f"not fully parsed; as printed: {_escaped(found.raw or '', html)}")
+            notes.append(f"{found.state()}; as printed: {_escaped(found.raw or '', html)}")
         if found.unplaced is not None:
             notes.append(f"not placed in a field: {_escaped(found.unplaced, html)}")
-        notes += [_escaped(m, html) for code, m in found.warnings if code not in ("grammar", "unplaced")]
+        notes += [_escaped(m, html) for m in found.other_warnings()]
         return entry + "".join(f" [refparse: {n}]" for n in notes)
     if found.status is None:
         return entry

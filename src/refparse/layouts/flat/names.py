@@ -87,7 +87,10 @@ _FOLLOWS = rf"(?={_SEP_RX}|{_ETAL_RX}|{_END_RX})"
 _SEP = re.compile(_SEP_RX)
 _ETAL = re.compile(_ETAL_RX)
 
-_FAMILY_INITIALS = re.compile(rf"(?P<family>{_SURNAME}) (?P<given>{_BARE}|{_DOTTED}){_SUFFIX}{_FOLLOWS}")
+#: Bare initials unless a dot and "and" follow ("Ramos A. and Camargo F. D.,": dotted initials, IEEE).
+_FAMILY_INITIALS = re.compile(
+    rf"(?P<family>{_SURNAME}) (?P<given>{_BARE}(?!\.,? (?:and|&) )|{_DOTTED}){_SUFFIX}{_FOLLOWS}"
+)
 #: "LevinLA", "ChenI-MA", "FodorAa": a page's surname and initials glued together (PLOS,
 #: when the space between them was a tag).
 _CAMEL = re.compile(

@@ -56,7 +56,8 @@ _ORG_COLON = re.compile(r"(?:[A-Z][\w&'-]*|of|for|and|the|on)(?: (?:[A-Z][\w&'-]
 #: The editors' role after their names: ", editors.", " (Org.).", ", eds.", " (ed.),".
 _ROLE = re.compile(
     r"\s*[,.]?\s*(?:\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
-    r"|(?:[Ee]ditors?|[Ee]ds?|[Oo]rgs?|[Cc]oords?)\.?)[.,:]?\s*"
+    r"|(?:[Ee]ditors?|[Ee]ds?|[Oo]rgs?|[Cc]oords?|[Oo]rganizador(?:a|es|as)?|[Ee]ditor(?:a|es|as)"
+    r"|[Cc]oordenador(?:a|es|as)?|[Cc]oordinador(?:a|es|as)?)\b\.?)[.,:]?\s*"
 )
 _STARTS_TEXT = re.compile(r"\s*[A-Z\u00c0-\u00de\u201c\"]")
 #: Where a book's title after "In" ends: a semicolon, a bracket, its editors.
