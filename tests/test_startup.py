@@ -63,17 +63,19 @@ def test_a_flat_list_still_loads_the_flat_layout(tmp_path: Path) -> None:
     assert code == 0 and "refparse.layouts.flat" in modules
 
 
-def test_reading_the_arguments_leaves_the_collector_as_it_was() -> None:
+def test_the_collector_is_resumed_as_it_was() -> None:
     import gc
 
-    from refparse.cli import _parse_arguments
+    from refparse.cli.common import collector_paused
 
     assert gc.isenabled()
-    _parse_arguments(["convert", "x.txt"])
+    with collector_paused():
+        assert not gc.isenabled()
     assert gc.isenabled()
     gc.disable()
     try:
-        _parse_arguments(["convert", "x.txt"])
+        with collector_paused():
+            pass
         assert not gc.isenabled()
     finally:
         gc.enable()

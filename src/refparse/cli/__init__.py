@@ -21,7 +21,6 @@ No traceback reaches the user: a bug is one line asking for a report
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ from importlib import import_module
 from .. import __version__
 from ..display import printable
 from ..errors import OptionError, RefparseError
-from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, parse_size
+from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, collector_paused, parse_size
 
 __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main", "parse_size"]
 
@@ -55,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # line has no use for them; a user who wants them sets the variable. Set
     # here, not at import: importing this module must not change the process.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    args = _parse_arguments(argv)
+    with collector_paused():  # registering the commands imports the library
+        args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
     except OptionError as e:
@@ -81,23 +81,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"refparse: internal error ({type(e).__name__}: {e}); please report it "
              "(REFPARSE_DEBUG=1 shows the traceback)")
         return EXIT_FAILED
-
-
-def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command's arguments, read with the cyclic garbage collector paused.
-
-    Registering the commands imports the library (pydantic and its models, the lexer's
-    patterns): tens of thousands of objects, none garbage, over which the collector
-    ran again and again — about a tenth of a one-reference conversion. It is resumed
-    as it was, before the command runs (``convert`` then freezes what was loaded).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return build_parser().parse_args(argv)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _say(line: str) -> None:
