@@ -435,3 +435,19 @@ def test_warnings_are_listed_only_for_a_report_and_counted_always(tmp_path: Path
     assert listed == [] and {w["code"] for w in listed_r} >= {"unplaced"}
     [line] = (tmp_path / "report.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["warnings"] == listed_r
+
+
+@pytest.mark.parametrize("keep", [pytest.param(True, id="listed"), pytest.param(False, id="counted-only")])
+def test_references_not_fully_parsed_are_listed_only_when_asked(keep: bool) -> None:
+    from refparse.batch.convert import _tally
+    from refparse.models import Citation, Diagnostic, Span
+
+    result = FileResult(input="a.txt")
+    bad = Citation(number=3, status="recovered", raw="x", span=Span(start=5, end=7),
+                   warnings=(Diagnostic(code="grammar", message="skipped: x"),))
+    doubtful = Citation(number=4, status="suspect", raw="y", warnings=(Diagnostic(code="suspect", message="odd"),))
+    for c in (bad, doubtful, Citation(number=5)):
+        _tally(result, c, keep_warnings=False, keep_references=keep)
+    assert (result.references, result.parsed, result.unparsed, result.suspect) == (3, 2, 1, 1)
+    listed = [{"reference": 3, "lines": [5, 7], "reason": "skipped: x"}], [{"reference": 4, "lines": None, "reason": "odd"}]
+    assert (result.unparsed_references, result.suspect_references) == (listed if keep else ([], []))

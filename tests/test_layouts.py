@@ -69,6 +69,12 @@ class _Toy(Layout):
         return Lexed(raw, lexer.tokens(words), starts, words, [block.label_line] * len(words))
 
 
+def test_the_registry_knows_each_formats_best_without_importing_it() -> None:
+    # detection orders the formats by the registry's copy of ``best`` and imports a format
+    # only when it is asked; the copy must be the format's own
+    assert [entry[3] for entry in layouts._ENTRIES] == [layouts.get(name).best for name in layouts.names()]
+
+
 def test_a_new_layout_is_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
     import types
@@ -76,7 +82,7 @@ def test_a_new_layout_is_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> 
     module = types.ModuleType("toy_layout")
     module.LAYOUT = _Toy()  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "toy_layout", module)
-    monkeypatch.setattr(layouts, "_ENTRIES", (*layouts._ENTRIES, ("toy", "toy_layout", "LAYOUT")))
+    monkeypatch.setattr(layouts, "_ENTRIES", (*layouts._ENTRIES, ("toy", "toy_layout", "LAYOUT", _Toy.best)))
     layouts.get.cache_clear()
     try:
         text = "TOY\nGupta|S|.|A title of a study|.|Blood|.|2020|.\n"

@@ -52,6 +52,9 @@ class Settings:
         keep_warnings: list every warning in the result (a report was asked
             for); else only count them. Why: the list of one input grows
             with its length, and a file of a million references must not.
+        keep_references: list each reference not fully parsed (or suspect) in the
+            result, for the report and the console; else only count them (the
+            same reason: a twentieth of a long page may be such references).
     """
 
     writer: StreamWriter
@@ -60,6 +63,7 @@ class Settings:
     max_size: int | None = DEFAULT_MAX_SIZE
     enrich: Callable[..., list[Citation]] | None = None
     keep_warnings: bool = True
+    keep_references: bool = True
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ def _chunks(citations: Iterable[Citation], size: int) -> Iterator[list[Citation]
         yield chunk
 
 
-def _tally(result: FileResult, c: Citation, keep_warnings: bool) -> None:
+def _tally(result: FileResult, c: Citation, keep_warnings: bool, keep_references: bool = True) -> None:
     result.references += 1
     line = c.span.start if c.span else None
     if c.status == "parsed":
@@ -211,12 +215,14 @@ def _tally(result: FileResult, c: Citation, keep_warnings: bool) -> None:
     elif c.status == "suspect":  # parsed, but its fields fail a plausibility check
         result.parsed += 1
         result.suspect += 1
-        lines = [c.span.start, c.span.end] if c.span else None
-        result.suspect_references.append({"reference": c.number, "lines": lines, "reason": c.reason})
+        if keep_references:
+            lines = [c.span.start, c.span.end] if c.span else None
+            result.suspect_references.append({"reference": c.number, "lines": lines, "reason": c.reason})
     else:
         result.unparsed += 1
-        lines = [c.span.start, c.span.end] if c.span else None
-        result.unparsed_references.append({"reference": c.number, "lines": lines, "reason": c.reason})
+        if keep_references:
+            lines = [c.span.start, c.span.end] if c.span else None
+            result.unparsed_references.append({"reference": c.number, "lines": lines, "reason": c.reason})
     if not c.warnings:
         return
     result.warning_count += len(c.warnings)
@@ -264,7 +270,7 @@ def _write(task: Task, result: FileResult, citations: Iterable[Citation], should
         for index, c in enumerate(citations):
             if index % _CHECK_EVERY == 0 and should_stop():
                 raise KeyboardInterrupt
-            _tally(result, c, task.settings.keep_warnings)
+            _tally(result, c, task.settings.keep_warnings, task.settings.keep_references)
             if writer.whole:
                 kept.append(c)
                 continue

@@ -298,7 +298,7 @@ def _write_fragment(plan: RangePlan, rng: Range, result: FileResult, blocks: Ite
         for i, c in enumerate(citations):
             if i % _CHECK_EVERY == 0 and should_stop():
                 raise KeyboardInterrupt
-            _tally(result, c, task.settings.keep_warnings)
+            _tally(result, c, task.settings.keep_warnings, task.settings.keep_references)
             out.write(("" if i == 0 else writer.sep) + writer.item(c))  # marked keys: the join allocates
 
 

@@ -56,6 +56,9 @@ class BatchOptions:
             that read the output on exit status 0 keep every reference.
         list_warnings: keep every warning of each input in its result (for
             ``--verbose``), as a report does; else they are only counted.
+        list_references: keep each reference not fully parsed (or suspect) in its
+            input's result, for the console's list, as a report does; ``False``
+            (``-q``) only counts them, so a long input's memory stays flat.
         enrich: applied to each input's citations, in chunks (Crossref), or ``None``.
             With it the run stays in one process whatever ``jobs`` says: one client
             keeps Crossref's rate limit, its failure budget and the cache coherent,
@@ -81,6 +84,7 @@ class BatchOptions:
     strict: bool = False
     enrich: Callable[..., list[Any]] | None = None
     list_warnings: bool = False
+    list_references: bool = True
 
 
 @dataclass
@@ -383,7 +387,8 @@ def convert_paths(
     _check(options, names)
     settings = Settings(writer, options.from_format, options.encoding_fallback or None,
                         options.max_size or None, options.enrich,
-                        keep_warnings=options.report is not None or options.list_warnings)
+                        keep_warnings=options.report is not None or options.list_warnings,
+                        keep_references=options.report is not None or options.list_references)
     summary = BatchSummary(strict=options.strict)
     exclude = [p for p in (options.out_dir, options.output) if p is not None]
     sources = iter_sources(names, options.globs, exclude)

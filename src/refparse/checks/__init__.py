@@ -14,10 +14,21 @@ result), :mod:`.report` (table, JSON Lines, CSV), :mod:`.run` (files and
 folders), :mod:`.step` (the batch converter's ``--check``).
 """
 
-from .models import FIELDS, FLAGS, STATUSES, CheckResult, CheckStatus, FieldDifference, Flag, FlagKind, WorkSummary
-from .run import CheckRun, InputCheck, check_paths
-from .stage import CheckOptions, check
-from .step import Checker, annotate
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+#: public name -> the submodule that defines it. Imported on first use (PEP 562): the command
+#: line registers ``refparse check`` with the statuses and report formats alone, and a plain
+#: ``refparse convert`` must not load requests and rapidfuzz through :mod:`.stage`.
+_EXPORTS = {
+    **dict.fromkeys(("FIELDS", "FLAGS", "STATUSES", "CheckResult", "CheckStatus", "FieldDifference", "Flag",
+                     "FlagKind", "WorkSummary"), "models"),
+    **dict.fromkeys(("CheckRun", "InputCheck", "check_paths"), "run"),
+    **dict.fromkeys(("CheckOptions", "check"), "stage"),
+    **dict.fromkeys(("Checker", "annotate"), "step"),
+}
 
 __all__ = [
     "FIELDS",
@@ -37,3 +48,19 @@ __all__ = [
     "check",
     "check_paths",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .models import FIELDS, FLAGS, STATUSES, CheckResult, CheckStatus, FieldDifference, Flag, FlagKind, WorkSummary
+    from .run import CheckRun, InputCheck, check_paths
+    from .stage import CheckOptions, check
+    from .step import Checker, annotate

@@ -29,7 +29,7 @@ from importlib import import_module
 from .. import __version__
 from ..display import printable
 from ..errors import OptionError, RefparseError
-from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, parse_size
+from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, collector_paused, parse_size
 
 __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main", "parse_size"]
 
@@ -54,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # line has no use for them; a user who wants them sets the variable. Set
     # here, not at import: importing this module must not change the process.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    args = build_parser().parse_args(argv)
+    with collector_paused():  # registering the commands imports the library
+        args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
     except OptionError as e:

@@ -17,7 +17,14 @@ from typing import Any
 from ..detect import format_names
 from ..errors import OptionError
 from ..export import FORMATS, format_for_path
-from .common import add_crossref_arguments, add_input_arguments, crossref_given, crossref_options, jobs
+from .common import (
+    add_crossref_arguments,
+    add_input_arguments,
+    collector_paused,
+    crossref_given,
+    crossref_options,
+    jobs,
+)
 
 _EXAMPLES = """\
 Examples:
@@ -199,15 +206,16 @@ class _Steps:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``refparse convert``: build the options, run the batch, report."""
-    from ..batch import BatchOptions, convert_paths
-    from ..batch.console import Console
-    from ..batch.inputs import DEFAULT_GLOBS, count_sources
+    with collector_paused():
+        from ..batch import BatchOptions, convert_paths
+        from ..batch.console import Console
+        from ..batch.inputs import DEFAULT_GLOBS, count_sources
 
-    # Everything loaded so far (the pipeline's modules, pydantic's schemas) lives until the
-    # command ends: frozen, the garbage collector no longer walks it on each full pass,
-    # which cost a one-process conversion a tenth of its time. The command's own process
-    # only; the library never changes the collector.
-    gc.freeze()
+        # Everything loaded so far (the pipeline's modules, pydantic's schemas) lives until the
+        # command ends: frozen, the garbage collector no longer walks it on each full pass,
+        # which cost a one-process conversion a tenth of its time. The command's own process
+        # only; the library never changes the collector.
+        gc.freeze()
     args.to = output_format(args.to, args.output)
     fallback = None if args.encoding_fallback.lower() == "none" else args.encoding_fallback
     if args.dask is not None and args.jobs:
@@ -228,6 +236,7 @@ def run(args: argparse.Namespace) -> int:
         strict=args.strict,
         enrich=enricher,
         list_warnings=args.verbose,
+        list_references=not args.quiet,  # -q lists none of them; counted, they keep a long input's memory flat
     )
     paths = args.inputs or ["-"]
     if "-" in paths and _is_terminal(sys.stdin) and not args.quiet:

@@ -39,11 +39,14 @@ if TYPE_CHECKING:  # pragma: no cover
 #: The layout used when none is given and none can be detected (an iterable of lines).
 DEFAULT = "linebroken"
 
-#: Every format: (name, module, attribute), in detection order on a tie.
+#: Every format: (name, module, attribute, the format's ``best``), in detection order on a tie.
+#: ``best`` is repeated here (a test holds it equal to the format's own) so that detection
+#: imports a format only when it is asked: a line-broken page never loads the flat layout's
+#: name patterns, a quarter of a one-reference conversion's start-up.
 _ENTRIES = (
-    ("card", "refparse.layouts.card", "FORMAT"),
-    ("linebroken", "refparse.layouts.linebroken", "LAYOUT"),
-    ("flat", "refparse.layouts.flat", "LAYOUT"),
+    ("card", "refparse.layouts.card", "FORMAT", 3.0),
+    ("linebroken", "refparse.layouts.linebroken", "LAYOUT", 2.0),
+    ("flat", "refparse.layouts.flat", "LAYOUT", 1.5),
 )
 
 
@@ -61,7 +64,7 @@ class DocumentFormat(Protocol):
 
 def names() -> tuple[str, ...]:
     """Names of the known formats, in registry order (for ``--from`` choices)."""
-    return tuple(name for name, _, _ in _ENTRIES)
+    return tuple(entry[0] for entry in _ENTRIES)
 
 
 @cache
@@ -71,9 +74,15 @@ def get(name: str) -> Layout | DocumentFormat:
     Raises:
         OptionError: no format has that name.
     """
-    for entry, module, attribute in _ENTRIES:
-        if entry == name:
-            return getattr(import_module(module), attribute)  # type: ignore[no-any-return]
+    _, module, attribute, _ = _entry(name)
+    return getattr(import_module(module), attribute)  # type: ignore[no-any-return]
+
+
+def _entry(name: str) -> tuple[str, str, str, float]:
+    """The registry's entry for ``name``; :class:`OptionError` when there is none."""
+    for entry in _ENTRIES:
+        if entry[0] == name:
+            return entry
     raise OptionError(f"unknown input format {name!r} (known: {', '.join(names())})")
 
 
@@ -111,17 +120,16 @@ def detect(text: str, source: str | None = None, among: tuple[str, ...] | None =
     Raises:
         InputError: no format recognises the text; the message names those tried.
     """
-    candidates = [get(name) for name in (among or names())]
-    order = sorted(range(len(candidates)), key=lambda i: -candidates[i].best)
+    candidates = [_entry(name) for name in (among or names())]
+    order = sorted(range(len(candidates)), key=lambda i: -candidates[i][3])
     found: tuple[float, int] | None = None  # (score, registry position)
     for i in order:
-        fmt = candidates[i]
-        if found is not None and fmt.best < found[0]:
+        if found is not None and candidates[i][3] < found[0]:
             break
-        score = fmt.recognise(text)
+        score = get(candidates[i][0]).recognise(text)
         if score > 0 and (found is None or (score, -i) > (found[0], -found[1])):
             found = (score, i)
     if found is None:
-        tried = ", ".join(f.name for f in candidates)
+        tried = ", ".join(entry[0] for entry in candidates)
         raise InputError(f"not a known input format (tried: {tried})", source)
-    return candidates[found[1]]
+    return get(candidates[found[1]][0])
