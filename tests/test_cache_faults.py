@@ -237,7 +237,7 @@ def test_a_cache_path_under_a_file_is_bypassed(
 
 
 def test_a_cache_name_without_suffix_is_the_file_requests_cache_writes(tmp_path: Path) -> None:
-    cache = CrossrefCache(EnrichOptions(base_url="http://127.0.0.1:9", cache_path=tmp_path / "mycache"), {}, None, ())
+    cache = CrossrefCache(EnrichOptions(base_url="http://127.0.0.1:9", cache_path=tmp_path / "mycache"), {}, ())
     cache.close()
     assert cache.path == tmp_path / "mycache.sqlite" and cache.path.exists()
 

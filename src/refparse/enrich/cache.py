@@ -93,7 +93,6 @@ class CrossrefCache:
     Args:
         options: the cache path, lifetime and whether to use a cache at all.
         headers: headers every session sends (User-Agent, Accept).
-        cacheable: requests-cache filter: which answers may be stored.
         ignored: request parameters and headers left out of cache keys.
 
     Attributes:
@@ -107,13 +106,11 @@ class CrossrefCache:
         self,
         options: EnrichOptions,
         headers: Mapping[str, str],
-        cacheable: Any,
         ignored: tuple[str, ...],
     ) -> None:
         self.options = options
         self.headers = dict(headers)
         self.events: list[str] = []
-        self._cacheable = cacheable
         self._ignored = ignored
         self._lock = threading.Lock()
         self._cached: requests.Session | None = None
@@ -164,7 +161,10 @@ class CrossrefCache:
             allowable_codes=(200,),
             allowable_methods=("GET",),
             ignored_parameters=self._ignored,
-            filter_fn=self._cacheable,
+            # No filter: answers are stored only by store(), once checked. With a filter, a lookup that
+            # misses (requests-cache's 504) deletes its key — racing another thread's store() of that
+            # very key, whose read-back then fails and turns the cache read-only.
+            filter_fn=None,
             stale_if_error=False,
         )
         session.headers.update(self.headers)
@@ -318,8 +318,6 @@ class CrossrefCache:
 
     def _read_only(self, error: BaseException) -> None:
         assert self._cached is not None
-        # A miss would make requests-cache delete the key (a write, which fails again): no filter, no delete.
-        self._cached.settings.filter_fn = None  # type: ignore[attr-defined]
         self.mode = "read-only"
         self._epoch += 1
         self._warn(

@@ -144,11 +144,6 @@ def _ok_message(response: requests.Response, path: str | None = None) -> dict[st
     return message
 
 
-def _cacheable(response: requests.Response) -> bool:
-    """requests-cache filter: keep only a 200 with a well-formed Crossref body."""
-    return response.status_code == 200 and _ok_message(response) is not None
-
-
 def _ignored_parameters() -> tuple[str, ...]:
     """Parameters and headers left out of cache keys: the contact address must not be stored."""
     from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
@@ -208,7 +203,7 @@ class CrossrefClient:
             max_redirects=options.max_redirects,
         )
         headers = {"User-Agent": user_agent(options.mailto), "Accept": "application/json"}
-        self.cache = CrossrefCache(options, headers, _cacheable, _ignored_parameters())
+        self.cache = CrossrefCache(options, headers, _ignored_parameters())
 
     @property
     def session(self) -> requests.Session:
