@@ -626,6 +626,25 @@ def test_dois_found_through_the_enrich_stage_with_progress_and_evidence(tmp_path
             assert len(stub.log) == requests_made  # the second run is answered by the cache
 
 
+def test_an_answer_given_after_the_search_ended_sends_the_rows_it_changed(tmp_path: Path) -> None:
+    """A short search can end before the answer that started or stopped it: no poll follows, so that answer
+    must carry the changed rows on screen (a browser test once found no evidence under reference 2)."""
+    citations = list(parse_any(SEED_TEXT).citations)
+    with CrossrefStub(crossref_records(citations[:2])) as stub:
+        options = enrich_settings("test@example.org", stub.url, tmp_path / "cache.sqlite")
+        with client(WebSettings(enrich=options)) as c:
+            doc = paste(c, SEED_TEXT)
+            c.post(doc + "/dois")
+            deadline = time.monotonic() + 60
+            while "Done:" not in c.get(doc + "/dois").text and time.monotonic() < deadline:
+                time.sleep(0.05)
+            late = c.post(doc + "/dois/stop", data={"shown": ["0", "1", "2"]}).text
+            assert "Done: 2 DOIs found among 68 references looked up" in late
+            rows = re.findall(r'<article [^>]*id="ref-(\d+)"[^>]*hx-swap-oob="true"', late)
+            assert rows == ["0", "1"]
+            assert '<span class="doi">10.5555/refparse-web.2</span> found by crossref' in late
+
+
 def test_a_doi_search_can_be_stopped_and_keeps_what_it_found(tmp_path: Path) -> None:
     from crossref_server import Faults
 

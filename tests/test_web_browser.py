@@ -322,7 +322,7 @@ def test_find_dois_shows_progress_and_evidence(browser: WebDriver, tmp_path: Pat
             browser.find_element(By.ID, "find-dois").click()
             result = wait(browser, lambda d: d.find_elements(By.ID, "doi-result"), 60)[0]
             assert result.text.startswith("Done: 2 DOIs found among 68 references looked up")
-            summary = browser.find_element(By.CSS_SELECTOR, "#match-1 summary")
+            summary = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#match-1 summary"), 10)[0]
             assert summary.text.startswith("DOI 10.5555/refparse-web.2 found by crossref")
             summary.click()
             assert "rule" in text_of(browser, "match-1")

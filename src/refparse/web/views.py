@@ -303,25 +303,25 @@ async def preview(request: Request, doc_id: str, format: str = "bibtex", style: 
 
 
 @router.post("/documents/{doc_id}/dois")
-def find_dois(request: Request, doc_id: str) -> Response:
+async def find_dois(request: Request, doc_id: str) -> Response:
     """Start a DOI search."""
     doc = _doc(request, doc_id)
     options = request.app.state.settings.enrich
     if options is None:
         raise HTTPException(409, request.app.state.settings.enrich_off)
-    job = dois.start(doc, options)
-    return render(request, "_dois.html", doc=doc, job=job, changed=[])
+    job = await run_in_threadpool(dois.start, doc, options)
+    return await _dois_fragment(request, doc, job)
 
 
 @router.post("/documents/{doc_id}/dois/stop")
-def stop_dois(request: Request, doc_id: str) -> Response:
+async def stop_dois(request: Request, doc_id: str) -> Response:
     """Stop a running DOI search after the references being looked up (what was found is kept)."""
     doc = _doc(request, doc_id)
     job = doc.doi_job
     if job is None:
         raise HTTPException(404, "No DOI search was started for this list.")
     job.stop = True
-    return render(request, "_dois.html", doc=doc, job=job, changed=[])
+    return await _dois_fragment(request, doc, job)
 
 
 @router.get("/documents/{doc_id}/dois")
@@ -331,8 +331,21 @@ async def doi_progress(request: Request, doc_id: str) -> Response:
     job = doc.doi_job
     if job is None:
         raise HTTPException(404, "No DOI search was started for this list.")
+    return await _dois_fragment(request, doc, job)
+
+
+async def _dois_fragment(request: Request, doc: Document, job: dois.DoiJob) -> Response:
+    """The DOI panel; once the search is over, with the rows on screen that it changed.
+
+    Why every route sends the rows: a short search can end before the answer
+    that started (or stopped) it is rendered, and that answer is then the last
+    one the page gets — no poll follows a finished search.
+    """
     changed: list[Entry] = []
     if job.state != "running":
-        shown = {int(v) for v in request.query_params.getlist("shown") if v.isdigit()}
+        values = request.query_params.getlist("shown")
+        if request.method == "POST":
+            values = [v for v in (await request.form()).getlist("shown") if isinstance(v, str)]
+        shown = {int(v) for v in values if v.isdigit()}
         changed = [doc.entries[i] for i in sorted(shown & job.changed) if i < len(doc.entries)]
     return render(request, "_dois.html", doc=doc, job=job, changed=changed)
