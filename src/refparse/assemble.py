@@ -152,7 +152,7 @@ def assemble(children: list[Any]) -> Plan:
                 s.add("publisher", "text", c.value["journal"])
             else:
                 journal_like = True
-                s.add("container_title", "text", c.value["journal"])
+                s.add("container_title", "journal", c.value["journal"])
             _apply_pub(s, c.value, author_year)
         elif c.kind == "date_late":
             _date_part(s, c.value)
@@ -258,7 +258,7 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
     if chapter is not None:
         after = [seg for seg, _ in segments if seg.at > chapter.at]
         if after:
-            s.add("container_title", "text", after[0].value)
+            s.add("container_title", "journal", after[0].value)
             if len(after) > 1:
                 s.add("publisher", "text", after[1].value)
             if len(after) > 2:
@@ -271,10 +271,10 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
         before = [(seg, nxt) for seg, nxt in segments if first is None or seg.at < first.at]
         if len(before) >= 2 and first is not None and first.value.get("labelled") and before[-2][0].tail == "COMMA":
             # "Educação e Pesquisa, São Paulo, v. 34" (ABNT): the journal, then its place
-            s.add("container_title", "text", before[-2][0].value)
+            s.add("container_title", "journal", before[-2][0].value)
             s.add("publisher_place", "text", before[-1][0].value)
         elif before:
-            s.add("container_title", "text", before[-1][0].value)
+            s.add("container_title", "journal", before[-1][0].value)
         s.add("type", "const", "article-journal")
         return
 
@@ -291,7 +291,7 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
         if place_publisher is not None:
             series = [seg for seg, _ in segments if seg.at < place_publisher.at]
             if series:
-                s.add("container_title", "text", series[-1].value)
+                s.add("container_title", "journal", series[-1].value)
         s.add("type", "const", "book")
         for seg, _ in segments:
             s.add("publisher", "text", seg.value)
@@ -302,7 +302,7 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
         last, last_next = segments[-1]
         if len(segments) >= 2 and _sep_then_year(items, last, last_next):
             # "Title. Book or series. Publisher; 1928." — a part of a book
-            s.add("container_title", "text", segments[-2][0].value)
+            s.add("container_title", "journal", segments[-2][0].value)
             s.add("publisher", "text", last.value)
             chapter_like = editors or any(c.kind == "pub" and c.value["shape"] == "pages" for c in parts)
             s.add("type", "const", "chapter" if chapter_like else "book")

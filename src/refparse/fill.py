@@ -207,12 +207,17 @@ def text(vals: list[str], field: str, i: int) -> Fields:
     return {field: vals[i]}  # token values are already NFC with spaces collapsed (refparse.read)
 
 
+def journal(vals: list[str], field: str, i: int) -> Fields:
+    """A journal's name as printed, without a reference manager's series mark ("Science (80-.)")."""
+    return {field: nz.journal_name(vals[i])}
+
+
 def container_or_publisher(vals: list[str], field: str, i: int) -> Fields:
     """A lone segment after the title: a journal, unless it reads as a publisher."""
     value = vals[i]
     if nz.looks_like_publisher(value):
         return {"publisher": value, "type": "book"}
-    return {"container_title": value, "type": "article-journal"}
+    return {"container_title": nz.journal_name(value), "type": "article-journal"}
 
 
 def stripped(vals: list[str], field: str, i: int) -> Fields:
@@ -260,6 +265,7 @@ BUILDERS: dict[str, Builder] = {
     "conference_date": conference_date,
     "const": const,
     "text": text,
+    "journal": journal,
     "stripped": stripped,
     "container_or_publisher": container_or_publisher,
     "doi": doi,

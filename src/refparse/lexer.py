@@ -596,15 +596,26 @@ _GIVEN_NAMES = re.compile(
 _ABBREVIATED_WORD = re.compile(r"[A-Z][a-z]{2}\.")
 
 
+#: A journal's name with its section or subtitle after a colon or a comma, in a few capitalised words:
+#: "Tetrahedron: Asymmetry", "J. Mol. Catal. B: Enzym.", "Appl. Catal., A".
+_SECTIONED_JOURNAL = re.compile(
+    r"[A-Z][\w'-]*\.?(?:(?:,? |: )(?:[A-Z][\w'-]*\.?|of|and|&)){1,5}"
+)
+
+
 def _untitled_journal(types: list[str], values: list[str]) -> None:
     """Before a year: a text right after the names' closing semicolon is a journal, not a title.
 
     ``Shen`` ``,`` ``J.`` ``;`` ``Chem. Rev`` ``.`` then ``2016``: ACS lists
-    that print no title. Marked ``JTEXT`` so the grammar reads no title.
+    that print no title. Marked ``JTEXT`` so the grammar reads no title. A
+    journal with a section after a colon or a comma ("Tetrahedron: Asymmetry")
+    is a ``PHRASE`` to the lexer, and a journal here as well.
     """
     at = len(types) - 2 if types[-1] == "DOT" else len(types) - 1
     if at >= 2 and types[at - 1] == "SEMI" and types[at - 2] == "INIT" and (
-        types[at] == "TEXT" or (types[at] == "INIT" and _ABBREVIATED_WORD.search(values[at]))
+        types[at] == "TEXT"
+        or (types[at] == "INIT" and _ABBREVIATED_WORD.search(values[at]))
+        or (types[at] == "PHRASE" and _SECTIONED_JOURNAL.fullmatch(values[at]))
     ):
         types[at] = "JTEXT"  # "J. Mol. Sci." reads like initials; its "Mol." does not
 

@@ -229,6 +229,17 @@ def split_range(text: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
+#: Mendeley's mark of a journal's series, from the ISSN register's title ("Science (80-. )"): not printed
+#: by the journal, and no part of its name.
+_SERIES_MARK = re.compile(r"\s*\(\d{1,4}-\s?\.?\s?\)\.?$")
+
+
+def journal_name(text: str) -> str:
+    """A journal's name without a reference manager's series mark: "Science (80-.)" is "Science"."""
+    bare = _SERIES_MARK.sub("", text)
+    return bare if bare else text
+
+
 # --------------------------------------------------------------------------- roles
 @lru_cache(maxsize=1)
 def _role_words() -> dict[str, frozenset[str]]:

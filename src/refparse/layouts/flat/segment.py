@@ -157,6 +157,18 @@ _ABBREVIATED = re.compile(
     r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?"
 )
 
+#: A software's version after its name, printed as the title's last sentence ("R package version 1.1-7").
+_VERSION = re.compile(r"\s*(?:R package |Python package )?[Vv]ersion \d[\w.-]*?(?=[.,;]?(?:\s|$))")
+#: A full stop after an abbreviation inside a journal's name ("J. Biol.", "Technol. Biotechnol."):
+#: a word of up to eight letters; after a longer word it ends a sentence ("Physiology. A, Sensory").
+_ABBREVIATION_DOT = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,8}\.")
+#: Words a run of dotted abbreviations holds undotted ("Proc. R. Soc. of Lond.").
+_JOINING_WORDS = frozenset({"&", "of", "and", "the", "de", "der", "für", "y", "e"})
+#: A short capitalised word, which abbreviations print whole ("Food Technol.", "Ann. Bot.").
+_SHORT_WORD = re.compile(r"[A-Z][a-z]{0,3}|[A-Z]{1,5}")
+#: A journal's section after its name and a full stop: "A, Sensory …", "B: Biointerfaces", "Part A", "Section D".
+_SECTION = re.compile(r"(?:[A-Z](?=[,:]\s)|(?:Part|Section|Series|Sect\.|Ser\.) [A-Z0-9]{1,3}\b)")
+
 # --------------------------------------------------------------------------- the rest
 #: Text kept whole in the rest of a reference: identifiers, and notes that carry a date or a number.
 _WHOLE = re.compile(
@@ -346,7 +358,7 @@ class _Cutter:
             return self._title_and_container(q, group.start())
         if chapter is not None:
             ends = _sentence_ends(text, q, chapter.start(), strict=True)
-            if not ends:
+            if all(text[e] in "?!" for e in ends):  # "Healthy body? Changing perceptions …. In Body beautiful"
                 end = chapter.start() + (text[chapter.start()] in "?!")  # a question is the title's own
                 self.emit(q, end)
                 return end
@@ -362,6 +374,9 @@ class _Cutter:
             end = ends[1] if len(ends) > 1 else len(text)
         if ends and text[end] in "?!":  # a question is the title's own
             end += 1
+        version = _VERSION.match(text, end + 1)  # "lme4: … Eigen and S4. R package version 1.1-7. 2014."
+        if ends and version is not None:
+            end = version.end()
         book = _BOOK_TAIL.search(text, q, end + 1)  # "Title (World Scientific, 2009).", "Title; CRC: Boca Raton, 2004."
         end = book.start() if book is not None else self._book_title_end(q, end)
         genre = _GENRE.search(text, q, end)  # "… inclusivas [Tese de Doutorado, PUC-Rio]."
@@ -432,6 +447,8 @@ class _Cutter:
             return q
         first = len(pieces) - 1
         while first > 0 and self._joins_container(pieces[first - 1], pieces[first]):
+            if first == 1 and not self._untitled(pieces):
+                break  # "Implied Binomial Trees. Journal of Finance 49": the first sentence is the title
             first -= 1
         if first > 0:
             # "…International Body Project I. Pers. Soc. Psychol. Bull.": the title's last sentence
@@ -463,6 +480,24 @@ class _Cutter:
         return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)
                 if self.text[bounds[i] : bounds[i + 1]].strip(" .?!")]
 
+    def _untitled(self, pieces: list[tuple[int, int]]) -> bool:
+        """Whether every sentence before a group may be the container, leaving no title.
+
+        Physics and chemistry styles print none ("Phys. Rev. Lett. 99, 1234"):
+        then each sentence is dotted abbreviations and the last one short. A
+        sentence of whole words ("Why Whales Leap. Sci Am 25: 84") is a title; short
+        words are printed whole among abbreviations ("Food Technol. Biotechnol.").
+        """
+        text = self.text
+        head = text[pieces[0][0] : pieces[0][1]].strip(" .")
+        if head.casefold().startswith(_subtitled()):
+            return True
+        for a, b in pieces[:-1]:
+            if not all(w.endswith(".") or w in _JOINING_WORDS or _SHORT_WORD.fullmatch(w) for w in text[a:b].split()):
+                return False
+        words = [w.rstrip(",:;") for w in text[pieces[-1][0] : pieces[-1][1]].split()]
+        return 0 < len(words) <= 6 and all(_ABBREVIATED.fullmatch(w) or _SHORT_WORD.fullmatch(w) for w in words)
+
     def _joins_container(self, before: tuple[int, int], piece: tuple[int, int]) -> bool:
         """Whether the sentence ``before`` belongs to the container that starts at ``piece``.
 
@@ -477,6 +512,8 @@ class _Cutter:
         sentence = self.text[before[0] : before[1]].strip()
         if _DOTTED_ABBREVIATIONS.fullmatch(sentence) or _DOTTED_HEAD.fullmatch(sentence):  # "J. Clin." "Psychiatry"
             return True
+        if _SECTION.match(tail) and len(head.split()) <= 8:  # "Journal of Comparative Physiology. A, Sensory …"
+            return True
         return head.casefold().startswith(_subtitled()) and len(head.split()) <= 8
 
     def _container(self, start: int, end: int, place: bool = False) -> None:
@@ -489,7 +526,7 @@ class _Cutter:
         text = self.text
         body = text[start:end].rstrip()
         stop = start + len(body)
-        dotted = "." in body[:-1]
+        dotted = _ABBREVIATION_DOT.search(body[:-1]) is not None  # "J. Biol. Chem." yes, "… Physiology. A, …" no
         if body.endswith(".") and not dotted:
             stop -= 1
         elif dotted and not body.endswith(".") and text[end : end + 1] == ".":  # "J. Am. Chem. Soc." then "2015,"

@@ -1,0 +1,97 @@
+"""Flat-layout rules found on published lists: each case is a reference as a journal printed it.
+
+Each rule was a wrong field on ``../shared/gold/dev-flat`` or ``styles-dev-flat``; the cases
+here are written after those shapes (not copied from the gold), with the fields reviewed by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from refparse.normalize import journal_name
+from test_flat import fields, one
+
+CASES = [
+    pytest.param(
+        "1. Rubenstein M (1994) Implied Binomial Trees. Journal of Finance 49: 771–818.",
+        {"title": "Implied Binomial Trees", "container": "Journal of Finance", "volume": "49",
+         "pages": ("771", "818")},
+        id="whole-word-title-before-a-journal-is-a-title",
+    ),
+    pytest.param(
+        "1. Whitehead H (1985) Why Whales Leap. Sci Am 25: 84–93.",
+        {"title": "Why Whales Leap", "container": "Sci Am", "volume": "25"},
+        id="short-title-before-an-abbreviated-journal",
+    ),
+    pytest.param(
+        "1. Kabsch W. Xds. Acta Crystallographica Section D Biological Crystallography. 2010;66:125-32.",
+        {"title": "Xds", "container": "Acta Crystallographica Section D Biological Crystallography",
+         "volume": "66"},
+        id="one-word-title-before-a-journal-of-whole-words",
+    ),
+    pytest.param(
+        "1. Strauss R, Heisenberg M. Coordination of legs during walking in Drosophila. Journal of Comparative "
+        "Physiology. A, Sensory, Neural, and Behavioral Physiology. 1990;167:403-12.",
+        {"title": "Coordination of legs during walking in Drosophila",
+         "container": "Journal of Comparative Physiology. A, Sensory, Neural, and Behavioral Physiology"},
+        id="journal-section-after-a-full-stop",
+    ),
+    pytest.param(
+        "1. Charo DN, Ho M. Regulation of cardiovascular function by apelin. American Journal of Physiology. "
+        "Heart and Circulatory Physiology. 2009;297:H1904-H1913.",
+        {"title": "Regulation of cardiovascular function by apelin",
+         "container": "American Journal of Physiology. Heart and Circulatory Physiology",
+         "pages": ("H1904", "H1913")},
+        id="known-journal-with-a-subtitle",
+    ),
+    pytest.param(
+        "1. Tovée MJ, Swami V (2007) Healthy body equals beautiful body? Changing perceptions of health. "
+        "In Body beautiful: Evolutionary perspectives. Swami V, Furnham A, editors. New York: Palgrave. 108–128.",
+        {"title": "Healthy body equals beautiful body? Changing perceptions of health",
+         "container": "Body beautiful: Evolutionary perspectives"},
+        id="question-in-a-chapter-title",
+    ),
+    pytest.param(
+        "1. Bates D, Maechler M. lme4: linear mixed-effects models using Eigen and S4. R package version 1.1-7. "
+        "2014. Available from: http://CRAN.R-project.org/package=lme4",
+        {"title": "lme4: linear mixed-effects models using Eigen and S4. R package version 1.1-7",
+         "pages": None, "container": None, "year": 2014},
+        id="software-version-is-no-page-range",
+    ),
+    pytest.param(
+        "1. Heallen T., and Martin J. F., “Hippo pathway inhibits Wnt signaling,” Science (80-.)., vol. 332, "
+        "no. 6028, pp. 458–461, 2011.",
+        {"container": "Science", "volume": "332", "issue": "6028", "pages": ("458", "461")},
+        id="reference-manager-series-mark-dropped",
+    ),
+    pytest.param(
+        "1. Gotor-Fernández, V.; Brieva, R.; Gotor, V.; J. Mol. Catal. B: Enzym. 2006, 40, 111.",
+        {"authors": ["Gotor-Fernández V.", "Brieva R.", "Gotor V."], "title": None,
+         "container": "J. Mol. Catal. B: Enzym.", "volume": "40", "pages": ("111", None)},
+        id="acs-untitled-journal-with-a-section",
+    ),
+    pytest.param(
+        "1. Omori, A. T.; Assis, L. F.; Tetrahedron: Asymmetry 2007, 18, 1048.",
+        {"authors": ["Omori A. T.", "Assis L. F."], "title": None, "container": "Tetrahedron: Asymmetry",
+         "volume": "18"},
+        id="acs-untitled-journal-with-a-colon",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_flat_rule(text: str, expected: dict[str, Any]) -> None:
+    c = one(text)
+    got = fields(c)
+    assert {k: got[k] for k in expected} == expected
+    assert c.status == "parsed", [w.message for w in c.warnings]
+
+
+@pytest.mark.parametrize(("printed", "name"), [
+    ("Science (80-.)", "Science"), ("Science (80- )", "Science"), ("Science (80-. ).", "Science"),
+    ("Annals (1)", "Annals (1)"), ("Physiol Behav", "Physiol Behav"),
+])
+def test_journal_name_drops_only_a_series_mark(printed: str, name: str) -> None:
+    assert journal_name(printed) == name
