@@ -78,6 +78,23 @@ CASES = [
          "volume": "18"},
         id="acs-untitled-journal-with-a-colon",
     ),
+    pytest.param(
+        "1. Bruggeman LA (2007) Viral subversion mechanisms in kidney disease. Clin J Am Soc Nephrol 2 Suppl 1: "
+        "S13-S19.",
+        {"container": "Clin J Am Soc Nephrol", "volume": "2", "issue": "suppl 1", "pages": ("S13", "S19")},
+        id="plos-volume-and-supplement-without-brackets",
+    ),
+    pytest.param(
+        "1. Holt BM, Formicola V (2008) Hunters of the Ice Age. Am J Phys Anthropol Suppl 47 70–99.",
+        {"container": "Am J Phys Anthropol", "volume": None, "issue": "suppl 47", "pages": ("70", "99")},
+        id="supplement-without-a-volume",
+    ),
+    pytest.param(
+        "1. Miyata T. Development of the neuroepithelium. Dev Growth Differ. 2008;50 Suppl 1:S105-12.",
+        {"container": "Dev Growth Differ", "volume": "50", "issue": "suppl 1", "pages": ("S105", "S112"),
+         "year": 2008},
+        id="nlm-supplement-after-the-volume",
+    ),
 ]
 
 

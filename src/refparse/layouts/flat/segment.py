@@ -78,14 +78,15 @@ _NOT_AFTER_MONTH = "".join(
 #: Where a journal's volume–issue–pages group starts (the container ends just before it):
 #: "2002;99:16847", "2020 Nov;73(5)", "2018, 147, 323" (ACS), " 99: 16847" and " 12 (3): 100" (PLOS,
 #: Chicago), ", 12(3), 100" and ", 12, 100" (APA), ", vol. 5" ", v. 34" (IEEE, MLA, ABNT),
-#: " 12, 100–110 (2010)" (Nature).
+#: " 12, 100–110 (2010)" (Nature), " 2 Suppl 1: S13" (PLOS).
 _JOURNAL_GROUP = re.compile(
-    # every alternative opens with marks and spaces, then a digit or a volume label: tested once, first
-    r"(?=[.,]?\s*(?:\d|(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.))(?:"
+    # every alternative opens with marks and spaces, then a digit, "Suppl" or a volume label: tested once, first
+    r"(?=[.,]?\s*(?:\d|Suppl|(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.))(?:"
     rf"[.,]?\s*(?={_YEAR}(?: [A-Z][a-z]{{2,8}}\.?(?:[-/][A-Z][a-z]{{2,8}}\.?)?(?: \d{{1,2}})?)?"
     r"(?:\s?\[(?:[Cc]ited|[Uu]pdated|[Aa]ccessed)[^\]]{1,40}\])?\s*(?:;\s*(?:[A-Za-z]?\d|\(|[A-Z][a-z]+\.?\s?\d)|:\s*[A-Za-z]?\d))"
     rf"|[.,]?\s*(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*,\s*[A-Za-z]?\d)"
     r"|\s+(?=\d+\s*(?:\(\s*[\w\s.-]+\))?\s*:\s*[A-Za-z]?\d)"
+    r"|\s+(?=(?:\d+\s+)?(?:Suppl|Supplement)\.?(?:\s*\d+)?\s*:?\s*[A-Za-z]?\d)"  # "2 Suppl 1: S13", "Suppl 47 70"
     r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d)"
     r"|\s+(?=\d+,\s*no\.\s*\w+)"
     rf"|{_NOT_AFTER_MONTH}\s+(?=\d+,\s*[A-Za-z]?\d+[A-Za-z]?\d*\.?(?:\s+(?:https?://|doi)|$))"
