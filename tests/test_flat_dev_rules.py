@@ -95,6 +95,33 @@ CASES = [
          "year": 2008},
         id="nlm-supplement-after-the-volume",
     ),
+    pytest.param(
+        "1. Suckling J, Ecker C, Baron\u2010Cohen S, et al. Are power calculations useful? A multicentre study. "
+        "Hum Brain Mapp. 2014;35(8):3569-77.",
+        {"authors": ["Suckling J", "Ecker C", "Baron\u2010Cohen S"], "et_al": True,
+         "title": "Are power calculations useful? A multicentre study"},
+        id="surname-with-a-unicode-hyphen-is-kept",
+    ),
+    pytest.param(
+        "1. KoljenovićS, Choo-SmithLP, KrosJM (2002) Discriminating vital tumor from necrotic tissue. Lab Invest "
+        "82: 1265-1277.",
+        {"authors": ["Koljenović S", "Choo-Smith LP", "Kros JM"], "title": "Discriminating vital tumor from necrotic tissue"},
+        id="glued-initials-after-an-accented-letter",
+    ),
+    pytest.param(
+        "1. Li C-q, Yin J, Zhang Y-j, et al. Comparative study on hair follicles of cashmere goats. Acta Vet "
+        "Zootech Sin. 2005;36(7):674.",
+        {"authors": ["Li C-q", "Yin J", "Zhang Y-j"], "et_al": True,
+         "title": "Comparative study on hair follicles of cashmere goats", "container": "Acta Vet Zootech Sin"},
+        id="hyphenated-chinese-initials",
+    ),
+    pytest.param(
+        "1. U.S. General Accounting Office. Synar Amendment implementation: quality of state data. Washington, DC: "
+        "Author, 2001.",
+        {"authors": ["U.S. General Accounting Office"], "title": "Synar Amendment implementation: quality of state data",
+         "year": 2001},
+        id="organisation-after-initials-is-no-person",
+    ),
 ]
 
 

@@ -272,6 +272,11 @@ def looks_like_publisher(text: str) -> bool:
     return bool(words & roles["publisher"]) and not words & roles["journal"]
 
 
+def looks_like_organization(text: str) -> bool:
+    """Whether a name holds a word only organisations' names hold ("General Accounting Office")."""
+    return any(w.casefold() in _role_words()["organization"] for w in _WORDS.findall(text))
+
+
 # --------------------------------------------------------------------------- identifiers
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|DOI:?\s*)", re.I)

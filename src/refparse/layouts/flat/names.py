@@ -30,13 +30,16 @@ import re
 from typing import NamedTuple
 
 from ...grammar_files import particles
+from ...normalize import looks_like_organization
 
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"  # Latin capitals (the Extended-A block mixes cases)
 _LO = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
 _LETTER = rf"[{_UP}{_LO}]"
+#: Capitals only (Extended-A's too): initials glued to a surname ("KoljenovićS": "ć" is not one).
+_CAPS = "A-Z\u00c0-\u00d6\u00d8-\u00de" + "".join(chr(c) for c in range(0x100, 0x180) if chr(c).isupper())
 #: One word of a surname: a capital, then letters, apostrophes and hyphens
-#: ("O'Connor", "D’Acquarica", "Gotor-Fernández", "McKay"); or all capitals (ABNT).
-_WORD = rf"(?:(?:(?:ben|bin|ibn|al|el|ul|abu)-)?[{_UP}](?:['\u2019]?[{_LO}{_UP}]|-(?=[{_UP}{_LO}]))+)"
+#: ("O'Connor", "D’Acquarica", "Gotor-Fernández", "Baron‐Cohen" with U+2010, "McKay"); or all capitals (ABNT).
+_WORD = rf"(?:(?:(?:ben|bin|ibn|al|el|ul|abu)-)?[{_UP}](?:['\u2019]?[{_LO}{_UP}]|[-\u2010\u2011](?=[{_UP}{_LO}]))+)"
 
 
 def _particle_words() -> str:
@@ -62,9 +65,9 @@ _DOTTED = (
     # a particle after the initials ("Barros, S. L. de", "Souza, F. F. de."; Brazilian APA)
     r"(?: (?:da|de|do|dos|das|del|van|von)\b\.?)?)"
 )
-#: Initials without dots, as Vancouver prints them ("E", "VC", "RA", "I-MA"), or two letters
+#: Initials without dots, as Vancouver prints them ("E", "VC", "RA", "I-MA", "C-q"), or two letters
 #: in mixed case ("Sa", a page's glitch the lexer reads as initials too).
-_BARE = rf"(?:[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z](?=,|;| and | & ))"
+_BARE = rf"(?:[{_UP}]{{1,4}}(?:-(?:[{_UP}]{{1,2}}|[a-z]\b))?|[{_UP}][a-z](?=,|;| and | & ))"
 _DOTTED_ONLY = re.compile(_DOTTED)
 _TRAILING_PARTICLE = re.compile(r" (?:da|de|do|dos|das|del|van|von)\.?$")
 #: A suffix after the initials ("Ferrell JE Jr", "Owens AP 3rd").
@@ -95,7 +98,7 @@ _FAMILY_INITIALS = re.compile(
 #: when the space between them was a tag).
 _CAMEL = re.compile(
     rf"(?P<family>(?:{_PARTICLE}{{0,2}})(?:{_WORD} (?:{_PARTICLE}{{0,2}})){{0,2}}[{_UP}][\w'\u2019-]*?[{_LO}])"
-    rf"(?P<given>[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?|[{_UP}][a-z])(?P<suffix>Jr|Sr|2nd|3rd)?{_FOLLOWS}"
+    rf"(?P<given>[{_CAPS}]{{1,4}}(?:-[{_CAPS}]{{1,2}})?|[{_CAPS}][a-z])(?P<suffix>Jr|Sr|2nd|3rd)?{_FOLLOWS}"
 )
 #: A suffix printed before the comma ("Faro Jr., A. C.", "Silveira Neto, S.", "Cominatto Junior, J.L.").
 _SUFFIX_FIRST = r"(?: (?P<suffix_first>Jr\.?|Sr\.?|Neto|Filho|J[úu]nior|Sobrinho|II|III|IV))?"
@@ -174,6 +177,8 @@ def _name_at(
             continue
         if pattern is _FAMILY_COMMA_GIVEN and not _given_is_plausible(m.group("given"), first):
             continue
+        if pattern is _INITIALS_FAMILY and looks_like_organization(m.group("family")):
+            continue  # "U.S. General Accounting Office": an organisation, not Mr Office
         pieces = []
         spans = {name: m.span(name) for name in ("family", "given")}
         if form == "initials family":  # "P. de Valpine": the particle is the family name's

@@ -42,9 +42,12 @@ _HEADING = re.compile(
     r"|literatur(?:verzeichnis)?|works cited|referências(?: bibliográficas)?|referencias(?: bibliográficas)?"
     r"|références(?: bibliographiques)?|riferimenti bibliografici|cited literature|sources)\s*:?"
 )
-#: A word in capitals then a comma or full stop: an ABNT surname or an organisation ("SILVA,", "BRASIL.").
+#: A word in capitals then a comma or full stop: an ABNT surname or an organisation ("SILVA,", "BRASIL.",
+#: "U.S. GENERAL ACCOUNTING OFFICE.").
 _CAPS = r"[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'\u2019-]+"
-_CAPS_START = re.compile(rf"{_CAPS}(?: {_CAPS})*(?:, [A-Z\u00c0-\u00de](?:\.|[a-z\u00df-\u00ff]+)|\.)")
+_CAPS_START = re.compile(
+    rf"(?:(?:[A-Z]\.){{1,3}} ?)?{_CAPS}(?: {_CAPS})*(?:, [A-Z\u00c0-\u00de](?:\.|[a-z\u00df-\u00ff]+)|\.)"
+)
 
 
 def label_of(text: str) -> tuple[int, int] | None:
