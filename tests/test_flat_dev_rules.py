@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from refparse.normalize import journal_name
-from test_flat import check_fields
+from test_flat import check_fields, one
 
 CASES = [
     pytest.param(
@@ -122,6 +122,17 @@ CASES = [
          "year": 2001},
         id="organisation-after-initials-is-no-person",
     ),
+    pytest.param(
+        "1. Brasil. Lei nº 9.985, de 18 de julho de 2000. Disponível em http://www.planalto.gov.br/ccivil_03/leis/"
+        "L9985.htm Acesso em 18-I-2020.",
+        {"authors": ["Brasil"], "title": "Lei nº 9.985, de 18 de julho de 2000"},
+        id="legal-act-then-a-link-label",
+    ),
+    pytest.param(
+        "1. Brasil. Lei nº 9.985, de 18 de julho de 2000.",
+        {"authors": ["Brasil"], "title": "Lei nº 9.985, de 18 de julho de 2000"},
+        id="legal-act-ends-the-reference",
+    ),
 ]
 
 
@@ -136,3 +147,11 @@ def test_flat_rule(text: str, expected: dict[str, Any]) -> None:
 ])
 def test_journal_name_drops_only_a_series_mark(printed: str, name: str) -> None:
     assert journal_name(printed) == name
+
+
+def test_a_legal_act_with_a_link_and_no_author_is_flagged_not_lost() -> None:
+    """The text that crashed the cutter (an index past the end): every field the grammar can place, or a flag."""
+    c = one("1. Lei nº 12.711, de 29 de agosto de 2012. Dispõe sobre o ingresso nas universidades federais. "
+            "https://www.planalto.gov.br/ccivil_03/lei/l12711.htm")
+    assert c.title == "Lei nº 12.711, de 29 de agosto de 2012. Dispõe sobre o ingresso nas universidades federais"
+    assert "internal" not in {w.code for w in c.warnings}

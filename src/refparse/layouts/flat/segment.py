@@ -267,6 +267,8 @@ _LEGAL_ACT = re.compile(
     r"(?:Lei(?: Complementar)?|Decreto(?:-[Ll]ei)?|Resolução|Portaria|Nota [Tt]écnica|Medida [Pp]rovisória|Parecer"
     r"|Instrução [Nn]ormativa|Emenda [Cc]onstitucional|Deliberação)\s+(?:[Nn][º°o]\.?|n\.º|[Nn]\.)\s*\d"
 )
+#: Where a link's label or the link itself starts: a legal act's summary is not there.
+_ACCESS_LABEL = re.compile(r"\s*(?:Dispon[íi]vel|Available|Acesso|Accessed|Retrieved|URL|https?://|www\.)")
 #: A medium in brackets at a container's end ("[Internet]", "[online]"), printed apart on a page.
 _MEDIUM = re.compile(r"\s\[(?:[Ii]nternet|[Oo]nline|[Ss]erial on the [Ii]nternet)\]\.?$")
 #: A journal's place: one to three capitalised words ("São Paulo", "Rio de Janeiro").
@@ -371,9 +373,10 @@ class _Cutter:
             self.emit(q, medium.end())
             return medium.end()
         end = ends[0] if ends else len(text)
-        if _LEGAL_ACT.match(text, q):  # "Lei nº 12.711, de 29 de agosto de 2012. Dispõe sobre …." (a link ends it)
+        if _LEGAL_ACT.match(text, q) and not (ends and _ACCESS_LABEL.match(text, ends[0] + 1)):
+            # "Lei nº 12.711, de 29 de agosto de 2012. Dispõe sobre …." (a link ends it; "Disponível em" too)
             end = ends[1] if len(ends) > 1 else len(text)
-        if ends and text[end] in "?!":  # a question is the title's own
+        if end < len(text) and text[end] in "?!":  # a question is the title's own
             end += 1
         version = _VERSION.match(text, end + 1)  # "lme4: … Eigen and S4. R package version 1.1-7. 2014."
         if ends and version is not None:
@@ -388,6 +391,8 @@ class _Cutter:
             end = identifier.start()
             while end > q and text[end - 1] in " .,;:":
                 end -= 1
+        if end == len(text) and text.endswith(".") and not _is_no_stop(text, end - 1):
+            end -= 1  # the reference's last full stop is no part of a title that ends it
         self.emit(q, end)
         return end
 
