@@ -133,6 +133,26 @@ CASES = [
         {"authors": ["Brasil"], "title": "Lei nº 9.985, de 18 de julho de 2000"},
         id="legal-act-ends-the-reference",
     ),
+    pytest.param(
+        "1. ISAH, T., 2015. Adjustments to in vitro culture conditions in plants. Acta Biologica Cracoviensia. "
+        "Series; Botanica, vol. 57, no. 2, pp. 9-28.",
+        {"title": "Adjustments to in vitro culture conditions in plants",
+         "container": "Acta Biologica Cracoviensia. Series; Botanica", "volume": "57", "issue": "2"},
+        id="journal-section-listing-its-fields",
+    ),
+    pytest.param(
+        "1. OLIVEIRA, Y. and QUOIRIN, M., 2010. An efficient protocol for micropropagation of Melaleuca. In Vitro "
+        "Cellular & Developmental Biology. Plant, vol. 46, no. 2, pp. 192-197.",
+        {"title": "An efficient protocol for micropropagation of Melaleuca",
+         "container": "In Vitro Cellular & Developmental Biology. Plant", "volume": "46", "type": "article-journal"},
+        id="in-vitro-is-no-chapter-and-its-section-joins",
+    ),
+    pytest.param(
+        "1. MAZRI, M.A. and EZZINBI, A., 2016. Shoot proliferation of date palm cv. Mejhoul. 3 Biotech, vol. 6, "
+        "no. 111, pp. 1-11.",
+        {"title": "Shoot proliferation of date palm cv. Mejhoul", "container": "3 Biotech", "volume": "6"},
+        id="cultivar-abbreviation-ends-no-sentence",
+    ),
 ]
 
 

@@ -122,7 +122,7 @@ _GENRE = re.compile(
 )
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
 _CHAPTER = re.compile(
-    r"[.?!]\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|,\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)"
+    r"[.?!]\s+(?=[Ii]n:?\s+[A-Z\u201c\"])(?![Ii]n\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico)\b)|,\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)"
 )
 #: "In:", "In", "Em:", "En:" before the editors of a book.
 _IN = re.compile(
@@ -142,7 +142,7 @@ _SENTENCE_END = re.compile(
 )
 #: Words after which a full stop ends no sentence.
 _NO_STOP = frozenset(
-    "vs v e.g i.e al sp spp var subsp cf no nos st dr mr mrs ms ca approx fig figs vol ed eds jr sr inc ltd co "
+    "vs v e.g i.e al sp spp var subsp cv cf no nos st dr mr mrs ms ca approx fig figs vol ed eds jr sr inc ltd co "
     "univ dept nr pt pp p n t org orgs coord trad".split()
 )
 #: A sentence of abbreviated words each with its full stop ("J. Clin.", "Health Res.", "MIDAS J. Syst."):
@@ -277,6 +277,31 @@ _PLACE = re.compile(
 )
 #: "Place: Publisher" — a colon between capitalised words.
 _PLACE_PUBLISHER = re.compile(r"[A-Za-z\u00c0-\u017f)]: [A-Z\u00c0-\u00de]")
+
+
+#: Lower-case words a name in title case holds ("Academy of Sciences", "Revista de Saúde").
+_TITLE_JOINERS = frozenset("de da do das dos e em para of and for the on y del la las los des du et und für".split())
+
+
+#: First words of journals' names that print a section after a full stop ("Acta Biologica Cracoviensia. Series;
+#: Botanica", "Proceedings of the Estonian Academy of Sciences. Biology, Ecology").
+_SECTIONED_HEADS = frozenset({"acta", "proceedings", "journal", "annals", "bulletin", "transactions", "archives",
+                              "revista", "anais", "cadernos", "boletim", "boletín"})
+
+
+def _section_name(head: str, tail: str) -> bool:
+    """Whether ``tail`` (a few capitalised words) is the section of the journal named by ``head``.
+
+    A journal's name in title case, which opens with a journal's word or holds
+    "&", then one to three capitalised words; a section listing its fields
+    ("Biology, Ecology", "Series; Botanica") follows a name of any kind.
+    """
+    words, section = head.split(), tail.replace(",", " ").replace(";", " ").split()
+    if not (0 < len(words) <= 8 and 0 < len(section) <= 3):
+        return False
+    if not all(w[:1].isupper() or w in _TITLE_JOINERS or w == "&" for w in (*words, *section)):
+        return False
+    return words[0].casefold() in _SECTIONED_HEADS or "&" in words or any(m in tail for m in ",;")
 
 
 class _Cutter:
@@ -519,6 +544,8 @@ class _Cutter:
         if _DOTTED_ABBREVIATIONS.fullmatch(sentence) or _DOTTED_HEAD.fullmatch(sentence):  # "J. Clin." "Psychiatry"
             return True
         if _SECTION.match(tail) and len(head.split()) <= 8:  # "Journal of Comparative Physiology. A, Sensory …"
+            return True
+        if _section_name(head, tail):  # "In Vitro Cellular & Developmental Biology. Plant"
             return True
         return head.casefold().startswith(_subtitled()) and len(head.split()) <= 8
 
