@@ -153,6 +153,20 @@ CASES = [
         {"title": "Shoot proliferation of date palm cv. Mejhoul", "container": "3 Biotech", "volume": "6"},
         id="cultivar-abbreviation-ends-no-sentence",
     ),
+    pytest.param(
+        "1. LEE, V. E. What are multilevel questions? Estudos em Avaliação Educacional, São Paulo, n. 24, "
+        "p. 31-68, 2001.",
+        {"title": "What are multilevel questions?", "container": "Estudos em Avaliação Educacional",
+         "place": "São Paulo", "issue": "24", "pages": ("31", "68"), "volume": None},
+        id="abnt-journal-place-before-a-number-without-volume",
+    ),
+    pytest.param(
+        "1. Lim, S., Lee, S.G., Kim, NG. & Kim, H. R. 2019. Evaluation of antioxidant activities of solvent "
+        "extracts. Food Chemistry 278: 178-184.",
+        {"authors": ["Lim S.", "Lee S.G.", "Kim NG.", "Kim H. R."], "year": 2019,
+         "title": "Evaluation of antioxidant activities of solvent extracts", "container": "Food Chemistry"},
+        id="capital-initials-with-one-dot-before-the-last-author",
+    ),
 ]
 
 

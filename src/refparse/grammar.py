@@ -216,8 +216,9 @@ class PartsTransformer(Transformer[Tok, Any]):
         vol = _first(c, "VOL")
         if vol is not None and "volume" not in value:
             value["vol_keyword"] = vol  # "volume 156" in one element
-        if vol is not None:
-            value["labelled"] = True  # "v. 34", "vol. 5": the journal may carry its place before it (ABNT)
+        if vol is not None or _first(c, "NO") is not None:
+            # "v. 34", "vol. 5", "n. 24" opening the group: the journal may carry its place before it (ABNT)
+            value["labelled"] = True
         return Part(kind, value, _at(c))
 
     def year_volume(self, c: list[Any]) -> Part:

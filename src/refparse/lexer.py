@@ -211,7 +211,7 @@ _SHAPES: list[tuple[str, str]] = [
         # way to match (a space on either side of the hyphen made it exponential).
         # Particles may sit between dotted initials or after them ("C. da S. T.", "D. F. de.": Brazilian
         # APA); each starts with a lower-case d or v, an initial with a capital, so the split is unique.
-        rf"[{_UP}]{{1,4}}|(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)+"
+        rf"[{_UP}]{{1,4}}|[{_UP}]{{2,3}}\.|(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)+"
         rf"(?:(?:d[aeo]s?|del|der|van|von)\.? ?(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)*)*"
         rf"|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?",
     ),

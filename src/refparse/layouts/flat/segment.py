@@ -81,13 +81,13 @@ _NOT_AFTER_MONTH = "".join(
 #: " 12, 100–110 (2010)" (Nature), " 2 Suppl 1: S13" (PLOS).
 _JOURNAL_GROUP = re.compile(
     # every alternative opens with marks and spaces, then a digit, "Suppl" or a volume label: tested once, first
-    r"(?=[.,]?\s*(?:\d|Suppl|(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.))(?:"
+    r"(?=[.,]?\s*(?:\d|Suppl|(?:[Vv]ol|[Vv]|[Nn]|Bd|[Tt]|[Aa]no)\.))(?:"
     rf"[.,]?\s*(?={_YEAR}(?: [A-Z][a-z]{{2,8}}\.?(?:[-/][A-Z][a-z]{{2,8}}\.?)?(?: \d{{1,2}})?)?"
     r"(?:\s?\[(?:[Cc]ited|[Uu]pdated|[Aa]ccessed)[^\]]{1,40}\])?\s*(?:;\s*(?:[A-Za-z]?\d|\(|[A-Z][a-z]+\.?\s?\d)|:\s*[A-Za-z]?\d))"
     rf"|[.,]?\s*(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*,\s*[A-Za-z]?\d)"
     r"|\s+(?=\d+\s*(?:\(\s*[\w\s.-]+\))?\s*:\s*[A-Za-z]?\d)"
     r"|\s+(?=(?:\d+\s+)?(?:Suppl|Supplement)\.?(?:\s*\d+)?\s*:?\s*[A-Za-z]?\d)"  # "2 Suppl 1: S13", "Suppl 47 70"
-    r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d)"
+    r"|,\s*(?=(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.\s*\d|n\.\s*\d+,\s*p\.\s*\d)"  # ", n. 24, p. 31" (ABNT, no volume)
     r"|\s+(?=\d+,\s*no\.\s*\w+)"
     rf"|{_NOT_AFTER_MONTH}\s+(?=\d+,\s*[A-Za-z]?\d+[A-Za-z]?\d*\.?(?:\s+(?:https?://|doi)|$))"
     rf"|[.,]?\s+(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*:\s*[A-Za-z]?\d)"
@@ -133,7 +133,7 @@ _IN = re.compile(
 #: where a colon before it is "Place: Publisher", not a journal's subtitle.
 _YEAR_PAGES = re.compile(r"[.,;]?\s*\d{4}[a-z]?\s*:")
 #: A volume label after a comma: the ABNT/IEEE group, after which a journal may carry its place.
-_VOLUME_LABEL = re.compile(r",\s*(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no)\.")
+_VOLUME_LABEL = re.compile(r",\s*(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no|n(?=\.\s*\d+,\s*p\.))\.")
 #: A sentence's end: a full stop, question or exclamation mark (or a full stop set off by a space
 #: after a word: "… vaporariorum . Insects"), then a space and a capital, a digit, a quote or a bracket.
 _SENTENCE_END = re.compile(
