@@ -167,6 +167,17 @@ CASES = [
          "title": "Evaluation of antioxidant activities of solvent extracts", "container": "Food Chemistry"},
         id="capital-initials-with-one-dot-before-the-last-author",
     ),
+    pytest.param(
+        "1. Coulombe PA, Omary MB. 'Hard' and 'soft' principles defining keratin filaments. Curr Opin Cell Biol. "
+        "2002;14(1):110–22.",
+        {"title": "'Hard' and 'soft' principles defining keratin filaments", "container": "Curr Opin Cell Biol"},
+        id="quoted-word-opening-a-title",
+    ),
+    pytest.param(
+        '1. Smith J, "A quoted title," J. Chem. Phys., vol. 5, pp. 1-2, 2001.',
+        {"title": "A quoted title", "container": "J. Chem. Phys.", "volume": "5"},
+        id="quoted-title-stays-quoted",
+    ),
 ]
 
 

@@ -42,9 +42,13 @@ SAME_AUTHOR = re.compile(r"(?:[\u2014_-] ?){3,}[.,]?|\u2014\u2014[.,]?")
 _QUOTES_OPEN = "\u201c\"\u2018\u00ab'"
 _QUOTE_CLOSE = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb", "'": "'"}
 _YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
-#: A quoted phrase that opens a title followed by a colon ("‘After the stroke’: patients' …"):
-#: the title goes on after the quote.
-_QUOTE_THEN_COLON = re.compile(r".[^\u201d\u2019\"\u00bb]{1,120}[\u201d\u2019\"\u00bb]:\s")
+#: A quoted phrase that opens a title followed by a colon ("‘After the stroke’: patients' …"), or
+#: a quoted word followed by more of the title in lower case: the title goes on after the quote.
+_QUOTE_THEN_COLON = re.compile(
+    r".[^\u201d\u2019\"\u00bb]{1,120}[\u201d\u2019\"\u00bb]:\s"
+    # or a quoted word the title goes on after: "'Hard' and 'soft' principles …", "“Manifesto” for advancing …"
+    r"|.[^\u201d\u2019\"\u00bb'.,]{1,40}[\u201d\u2019\"\u00bb']\s+[a-z]"
+)
 
 #: A year printed after the names: "(2010).", "(2010a)", "(2019, March 3).", "(n.d.).", ", 2007.", ". 2010.".
 _DATE = re.compile(
