@@ -178,6 +178,17 @@ CASES = [
         {"title": "A quoted title", "container": "J. Chem. Phys.", "volume": "5"},
         id="quoted-title-stays-quoted",
     ),
+    pytest.param(
+        "1. IMS Health. Leading products. 2001. Available from: http://www.imshealth.com/ims/portal/front/articleC/"
+        "0,2777,6599_40054629_1004776,00.html",
+        {"authors": ["IMS Health"], "container": None, "volume": None, "pages": None},
+        id="numbers-inside-a-link-are-no-volume-and-pages",
+    ),
+    pytest.param(
+        "1. Caiafa CF, Pestilli F (2015) Sparse multiway decomposition of diffusion imaging. ArXiv: 1505.0710.",
+        {"title": "Sparse multiway decomposition of diffusion imaging", "pages": None, "volume": None},
+        id="arxiv-label-in-any-case-is-no-page",
+    ),
 ]
 
 

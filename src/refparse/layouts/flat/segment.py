@@ -186,7 +186,7 @@ _WHOLE = re.compile(
     r"|\[?(?:Epub|E-?pub(?:lished)?|Published online|[Oo]nline ahead of print|Epub ahead of print)\b[^;\]]{0,40}?"
     r"(?:\d{4}(?:[/-]\d\d){0,2}|print)\.?\]?(?=\s|$)"
     r"|ISBN(?:-1[03])?:?\s?[0-9][0-9Xx -]{8,20}[0-9Xx]"
-    r"|arXiv:\s?\S+?(?=[.,;]?(?:\s|$))"
+    r"|[Aa]r[Xx]iv:\s?\S+?(?=[.,;]?(?:\s|$))"
     r"|\[[^\]]{2,40}\]"
     r"|\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
     r"|\b\d{1,2}(?:\.|[ª°º]|st|nd|rd|th)?\s?(?:ed\.|edn\.?|edição|edición|edition)"
@@ -385,7 +385,7 @@ class _Cutter:
             if quoted is not None:
                 return self._after_quoted(quoted)
         chapter = _CHAPTER.search(text, q)
-        group = _JOURNAL_GROUP.search(text, q)
+        group = _group(text, q)
         if group is not None and (chapter is None or group.start() < chapter.start()):
             return self._title_and_container(q, group.start())
         if chapter is not None:
@@ -462,7 +462,7 @@ class _Cutter:
     def _after_quoted(self, p: int) -> int:
         """After a quoted title: the container, when a volume–issue–pages group follows it."""
         text = self.text
-        group = _JOURNAL_GROUP.search(text, p)
+        group = _group(text, p)
         chapter = _IN.search(text, p)
         if group is None or (chapter is not None and chapter.start() < group.start()):
             return p
@@ -711,6 +711,23 @@ _WORD = re.compile(r"\S+")
 _COMMA = re.compile(r",\s")
 #: What makes a run of words more than one element: a digit, or a dot (a page label's, "pp.").
 _NUMBER_OR_DOT = re.compile(r"[\d.]")
+
+
+#: A link: a journal's group is never inside one ("…/articleC/0,2777,6599_40054629,00.html").
+_LINK = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
+
+
+def _group(text: str, start: int) -> re.Match[str] | None:
+    """The first volume–issue–pages group after ``start`` that is not inside a link."""
+    group = _JOURNAL_GROUP.search(text, start)
+    while group is not None:
+        link = _LINK.search(text, start, group.start() + 1)
+        while link is not None and link.end() <= group.start():
+            link = _LINK.search(text, link.end(), group.start() + 1)
+        if link is None:
+            return group
+        group = _JOURNAL_GROUP.search(text, link.end())
+    return None
 
 
 def _takes_number(words: str) -> bool:
