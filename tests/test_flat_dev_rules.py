@@ -189,6 +189,26 @@ CASES = [
         {"title": "Sparse multiway decomposition of diffusion imaging", "pages": None, "volume": None},
         id="arxiv-label-in-any-case-is-no-page",
     ),
+    pytest.param(
+        "1. Duarte, M.M. & Bencke, G.A. (orgs.). 2006. Plano de Manejo do Parque Estadual de Itapeva: Relatório "
+        "final. Porto Alegre, Fundação Zoobotânica do Rio Grande do Sul.",
+        {"authors": ["Duarte M.M.", "Bencke G.A."], "year": 2006,
+         "title": "Plano de Manejo do Parque Estadual de Itapeva: Relatório final", "place": "Porto Alegre",
+         "publisher": "Fundação Zoobotânica do Rio Grande do Sul", "type": "book"},
+        id="editors-role-before-the-year",
+    ),
+    pytest.param(
+        "1. Dewes, T.S., Santos, N.D. & Bordin, J. In press. What does a mosaic reveal about mosses? Acta "
+        "Botanica Brasilica.",
+        {"authors": ["Dewes T.S.", "Santos N.D.", "Bordin J."], "title": "What does a mosaic reveal about mosses?",
+         "container": "Acta Botanica Brasilica"},
+        id="in-press-without-brackets",
+    ),
+    pytest.param(
+        "1. StataCorp. Stata 11©. College Station [Internet]. Texas: StataCorp LP; 2009.",
+        {"title": "Stata 11©. College Station [Internet]", "publisher": "StataCorp LP"},
+        id="medium-after-the-title-before-place-and-publisher",
+    ),
 ]
 
 

@@ -50,11 +50,14 @@ _QUOTE_THEN_COLON = re.compile(
     r"|.[^\u201d\u2019\"\u00bb'.,]{1,40}[\u201d\u2019\"\u00bb']\s+[a-z]"
 )
 
-#: A year printed after the names: "(2010).", "(2010a)", "(2019, March 3).", "(n.d.).", ", 2007.", ". 2010.".
+#: A year printed after the names: "(2010).", "(2010a)", "(2019, March 3).", "(n.d.).", ", 2007.", ". 2010.",
+#: or its status: "In press.", "No prelo.".
 _DATE = re.compile(
     rf"\(\s*(?:{_YEAR}(?:\s*[,/]\s*[^()]{{0,30}})?|n\.\s?d\.?|s\.\s?d\.?|[Ii]n press|[Ff]orthcoming|[Nn]o date)\s*\)"
-    rf"[.,:;]?|{_YEAR}[.,:](?=\s|$)"
+    rf"[.,:;]?|{_YEAR}[.,:](?=\s|$)|(?:[Ii]n press|[Nn]o prelo|[Ee]n prensa)[.,:](?=\s)"
 )
+#: The editors' role in brackets right after their names ("(orgs.)", "(Eds.)", "(ed.)").
+_ROLE_AFTER_NAMES = re.compile(r"\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Hh]rsg)\.?\)")
 #: An organisation's name in title case, then a colon and the title (Springer's "WHO: Report …").
 _ORG_COLON = re.compile(r"(?:[A-Z][\w&'-]*|of|for|and|the|on)(?: (?:[A-Z][\w&'-]*|of|for|and|the|on)){0,7}:(?= [A-Z])")
 #: The editors' role after their names: ", editors.", " (Org.).", ", eds.", " (ed.),".
@@ -261,9 +264,10 @@ def _subtitled() -> tuple[str, ...]:
     return tuple(read_sections("journals.txt", "subtitled")["subtitled"])
 
 
-#: A book's medium after its title, then "Place: Publisher" (Vancouver): "… COVID-19 [Internet]. Brasília (DF): …".
+#: A book's medium after its title, then "Place: Publisher" or "Place; year" (Vancouver):
+#: "… COVID-19 [Internet]. Brasília (DF): …", "… viral hepatitis [Internet]. Geneva; 2016.".
 _MEDIUM_BOOK = re.compile(
-    r"\s\[(?:Internet|internet|Online|online)\](?=\.\s+[A-Z\u00c0-\u00de][^.;:\[\]]{1,60}(?:\([^()]{1,20}\))?:\s)"
+    r"\s\[(?:Internet|internet|Online|online)\](?=\.\s+[A-Z\u00c0-\u00de][^.;:\[\]]{1,60}(?:\([^()]{1,20}\))?(?::|;\s*\d{4})\s?)"
 )
 #: A legal act's name ("Lei nº 12.711", "Decreto nº 6.949", "Resolução nº 4"): its summary follows it
 #: in the title (ABNT, APA as Brazilian journals print them).
@@ -367,6 +371,13 @@ class _Cutter:
         q = p
         while q < len(self.text) and self.text[q] in " .,:":
             q += 1
+        role = _ROLE_AFTER_NAMES.match(self.text, q) if q > 0 else None
+        if role is not None:  # "Duarte, M.M. & Bencke, G.A. (orgs.). 2006. Plano …": the editors' role first
+            self.emit(p, q)
+            self.emit(q, role.end())
+            p = q = role.end()
+            while q < len(self.text) and self.text[q] in " .,:":
+                q += 1
         m = _DATE.match(self.text, q)
         if m is None:
             return p
