@@ -209,6 +209,19 @@ CASES = [
         {"title": "Stata 11©. College Station [Internet]", "publisher": "StataCorp LP"},
         id="medium-after-the-title-before-place-and-publisher",
     ),
+    pytest.param(
+        "1. Garcez JCD, Oliveira Jr EN, Pinto Júnior EP, et al. Clinical profile in the first year of life. Rev "
+        "Enferm UFPE. 2019;13:e241564.",
+        {"authors": ["Garcez JCD", "Oliveira EN", "Pinto EP"], "et_al": True,
+         "title": "Clinical profile in the first year of life"},
+        id="suffix-between-surname-and-initials",
+    ),
+    pytest.param(
+        "1. MACHADO, M.P., BESPALHOK FILHO, J.C. and ZANETTE, F., 2014. Influence of calcium on hyperhydricity. "
+        "Plant Cell Tiss Org 116: 1-10.",
+        {"authors": ["Machado M.P.", "Bespalhok J.C.", "Zanette F."], "title": "Influence of calcium on hyperhydricity"},
+        id="suffix-in-capitals-before-the-comma",
+    ),
 ]
 
 
@@ -223,6 +236,12 @@ def test_flat_rule(text: str, expected: dict[str, Any]) -> None:
 ])
 def test_journal_name_drops_only_a_series_mark(printed: str, name: str) -> None:
     assert journal_name(printed) == name
+
+
+def test_suffixes_are_kept_in_their_natural_case() -> None:
+    c = one("1. Garcez JCD, Oliveira Jr EN, BESPALHOK FILHO, J.C. Clinical profile of infants. Rev Enferm UFPE. "
+            "2019;13:e241564.")
+    assert [(a.family, a.suffix) for a in c.authors] == [("Garcez", None), ("Oliveira", "Jr."), ("Bespalhok", "Filho")]
 
 
 def test_a_legal_act_with_a_link_and_no_author_is_flagged_not_lost() -> None:

@@ -199,7 +199,7 @@ _SHAPES: list[tuple[str, str]] = [
     ("YEAR", r"(?:1[4-9]\d\d|20\d\d)[a-z]?"),
     ("LONGNUM", r"\d{6,9}"),
     ("NUM", r"\d+"),
-    ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th|Neto|Filho|J[úu]nior|Sobrinho"),
+    ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th|Neto|Filho|J[úu]nior|Sobrinho|NETO|FILHO|J[ÚU]NIOR|SOBRINHO"),
     ("LOC", r"(?:[A-Z]{1,10}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
     # "\d+(?:[A-Za-z]\d*)?", not "\d+[A-Za-z]?\d*": the same strings, but a run of digits
     # splits one way only (the other took time quadratic in the run).
@@ -545,6 +545,7 @@ def tokens(elements: Iterable[str]) -> Tokens:
             types
             and types[-1] == "TEXT"
             and _INITIALS_AFTER_NAME.fullmatch(text)
+            and text not in _SUFFIX_WORDS  # "Oliveira" / "Jr" / "EN": a suffix, then the initials
             and _after_name_start(types)
         ):
             types.append("INIT")
@@ -580,6 +581,8 @@ def tokens(elements: Iterable[str]) -> Tokens:
 
 
 _NAME_START = frozenset({"SEMI", "AND"})
+#: Suffixes that read like two initials in mixed case after a surname.
+_SUFFIX_WORDS = frozenset({"Jr", "Sr"})
 #: Tokens after which a text cannot be a given name printed in full: it is a surname then.
 _NOT_AFTER_GIVEN = frozenset({"INIT", "SUFFIX", "GLUED", "PARTICLE", "TEXT"})
 _CAPS_WORD = re.compile(rf"[{_UP}]{{2,4}}")

@@ -103,7 +103,7 @@ _CAMEL = re.compile(
 #: A suffix printed before the comma ("Faro Jr., A. C.", "Silveira Neto, S.", "Cominatto Junior, J.L.").
 _SUFFIX_FIRST = r"(?: (?P<suffix_first>Jr\.?|Sr\.?|Neto|Filho|J[úu]nior|Sobrinho|II|III|IV))?"
 #: A suffix ending the surname the pattern took ("Silveira Neto" before the comma).
-_TRAILING_SUFFIX = re.compile(r" (?:Neto|Filho|J[úu]nior|Sobrinho|Jr\.?|Sr\.?)$")
+_TRAILING_SUFFIX = re.compile(r" (?:Neto|Filho|J[úu]nior|Sobrinho|NETO|FILHO|J[ÚU]NIOR|SOBRINHO|Jr\.?|Sr\.?)$")
 _FAMILY_COMMA_INITIALS = re.compile(
     rf"(?P<family>{_SURNAME}?){_SUFFIX_FIRST}, ?(?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}"
 )
@@ -189,7 +189,7 @@ def _name_at(
                 spans["family"] = (spans["given"][0] + tail.start() + 1, spans["family"][1])
         has_suffix = "suffix_first" in pattern.groupindex
         suffix_first = m.span("suffix_first") if has_suffix and m.group("suffix_first") else None
-        if has_suffix and suffix_first is None:
+        if (has_suffix or pattern is _FAMILY_INITIALS) and suffix_first is None:  # "Oliveira Jr EN" too
             tail = _TRAILING_SUFFIX.search(text, *spans["family"])  # "Silveira Neto": the surname is "Silveira"
             if tail is not None and tail.start() > spans["family"][0]:
                 suffix_first = (tail.start() + 1, tail.end())
