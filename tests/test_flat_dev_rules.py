@@ -222,6 +222,20 @@ CASES = [
         {"authors": ["Machado M.P.", "Bespalhok J.C.", "Zanette F."], "title": "Influence of calcium on hyperhydricity"},
         id="suffix-in-capitals-before-the-comma",
     ),
+    pytest.param(
+        "1. PEARSON, R. Early Cinema. In: NOWELL-SMITH, Geoffrey (ed.). The Oxford History of World Cinema. "
+        "Oxford: Oxford University Press, 1996.",
+        {"title": "Early Cinema", "container": "The Oxford History of World Cinema", "place": "Oxford",
+         "publisher": "Oxford University Press", "type": "chapter"},
+        id="abnt-chapter-editor-with-a-full-given-name",
+    ),
+    pytest.param(
+        "1. ALEXEIEFF, A. Preface. In: BENDAZZI, Giannalberto. Cartoons: One Hundred Years of Cinema Animation. "
+        "London: John Libbey, 1994.",
+        {"title": "Preface", "container": "Cartoons: One Hundred Years of Cinema Animation",
+         "publisher": "John Libbey", "type": "chapter"},
+        id="abnt-chapter-book-after-its-editor",
+    ),
 ]
 
 

@@ -649,5 +649,7 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
     given = types[-1] == "TEXT" and types[-3] == "TEXT" and (
         kind not in _NOT_AFTER_GIVEN or (kind == "TEXT" and _LAST_INITIAL.search(values[-1]) is not None)
     )
-    if given and (len(types) == 3 or types[-4] in _NAME_START) and _GIVEN_NAMES.fullmatch(values[-1]):
+    if given and (len(types) == 3 or types[-4] in _NAME_START or types[-4] == "IN") and _GIVEN_NAMES.fullmatch(
+        values[-1]
+    ):  # "In: NOWELL-SMITH, Geoffrey (ed.)": an editor's given name too
         types[-1] = "GIVEN"

@@ -67,6 +67,7 @@ _ROLE = re.compile(
     r"|[Cc]oordenador(?:a|es|as)?|[Cc]oordinador(?:a|es|as)?)\b\.?)[.,:]?\s*"
 )
 _STARTS_TEXT = re.compile(r"\s*[A-Z\u00c0-\u00de\u201c\"]")
+_DOT_THEN_TEXT = re.compile(r"\.\s+[A-Z\u00c0-\u00de\u201c\"]")
 #: Where a book's title after "In" ends: a semicolon, a bracket, its editors.
 _BOOK_END = re.compile(
     r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
@@ -609,6 +610,8 @@ class _Cutter:
                 if role is not None:
                     self._whole(end, role.end())
                     end = role.end()
+                if not _STARTS_TEXT.match(text, end) and _DOT_THEN_TEXT.match(text, end):
+                    end = self.marks(end, ".")  # "In: BENDAZZI, Giannalberto. Cartoons: One Hundred …" (ABNT)
                 p = self._book(end) if _STARTS_TEXT.match(text, end) else end
             else:  # "In Forensic Human Identification: An Introduction; Thompson, T., Eds.;" — the book
                 p = self._book(marker.end())
