@@ -236,6 +236,12 @@ CASES = [
          "publisher": "John Libbey", "type": "chapter"},
         id="abnt-chapter-book-after-its-editor",
     ),
+    pytest.param(
+        "1. MANOVICH, L. The Language of New Media, Cambridge: The MIT Press, 2001.",
+        {"title": "The Language of New Media", "place": "Cambridge", "publisher": "The MIT Press", "year": 2001,
+         "type": "book"},
+        id="place-and-publisher-after-a-comma",
+    ),
 ]
 
 

@@ -106,9 +106,11 @@ _JOURNAL_GROUP = re.compile(
     r")"
 )
 #: A book's publisher after its title: "(World Scientific Press, 2009)" (Nature),
-#: "; CRC: Boca Raton, 2004" (MDPI, ACS).
+#: "; CRC: Boca Raton, 2004" (MDPI, ACS), ", Cambridge: The MIT Press, 2001".
 _BOOK_TAIL = re.compile(
     rf"\s+\([^()]{{2,80}}(?:,|:)\s*{_YEAR}\)(?=[.,]?(?:\s|$))|;\s+(?=[^;]{{2,80}}[,:]\s*{_YEAR}[.;]?(?:\s|$))"
+    # ", Cambridge: The MIT Press, 2001." — the place after a comma (MLA, Chicago as some print them)
+    rf"|,\s+(?=[A-Z\u00c0-\u00de][\w\u00c0-\u017f' -]{{1,30}}: [A-Z\u00c0-\u00de][^.;:]{{2,60}}?,\s*{_YEAR}\b)"
 )
 #: A book's "Place: Publisher, year" (ABNT, Vancouver): a sentence that starts with a place,
 #: then a colon, a publisher and a year.
