@@ -44,6 +44,15 @@ SOUND = Citation(
         pytest.param({"authors": [Organization(name="BARTHES")], "title": "Roland",
                       "raw": "BARTHES, Roland. O prazer do texto. São Paulo: Perspectiva, 1987."},
                      "the title 'Roland' reads as the given name of 'BARTHES'", id="title-is-a-given-name"),
+        pytest.param({"title": "Phys. Rev. Lett.", "container_title": None},
+                     "the title 'Phys. Rev. Lett.' reads as an abbreviated journal's name, and there is no journal",
+                     id="title-is-a-journal"),
+        pytest.param({"authors": [Organization(name="Li C-q, Yin J, Zhang Y-j, et al. Comparative study")]},
+                     "the author 'Li C-q, Yin J, Zhang Y-j, et al. Comparative study'… reads as a whole list of "
+                     "names, or more", id="organisation-is-a-list"),
+        pytest.param({"authors": [Organization(name="Klimley AP, Pyle P, Anderson SD (1996) Tail slap")]},
+                     "the author 'Klimley AP, Pyle P, Anderson SD (1996) Tail slap'… reads as a whole list of "
+                     "names, or more", id="organisation-holds-names-and-a-year"),
     ],
 )
 def test_each_check_names_what_is_doubtful(update: dict[str, object], reason: str) -> None:
@@ -58,6 +67,9 @@ def test_a_sound_citation_and_a_title_with_and_inside_pass() -> None:
     assert doubts(SOUND) == []
     assert check(SOUND) is SOUND
     assert doubts(SOUND.model_copy(update={"title": "Android and iOS apps", "container_title": "Vox"})) == []
+    long_name = "Committee on Military and Intelligence Methodology for Emergent Neurophysiological and Cognitive"
+    assert doubts(SOUND.model_copy(update={"authors": [Organization(name=long_name)]})) == []
+    assert doubts(SOUND.model_copy(update={"title": "Phys. Rev. Lett."})) == []  # a journal is there: a title
 
 
 #: Real printed references: a page range printed backwards (SciELO, Vancouver), and two that parse well.

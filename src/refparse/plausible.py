@@ -92,6 +92,38 @@ def _title_opens_with_and(c: Citation) -> str | None:
 
 _AND_NAME = re.compile(r"(?:and|&) [A-ZÀ-Þ]")
 
+
+def _title_is_a_journal(c: Citation) -> str | None:
+    """No journal, a volume or pages, and a title of dotted abbreviations only ("Phys. Rev. Lett.").
+
+    Physics and chemistry styles print no title: the journal then stands
+    where a title stands, and the grammar reads it as one.
+    """
+    title = c.title
+    if title is None or c.container_title is not None or (c.volume is None and c.pages is None):
+        return None
+    if _DOTTED_JOURNAL.fullmatch(title.strip()):
+        return f"the title {title!r} reads as an abbreviated journal's name, and there is no journal"
+    return None
+
+
+_DOTTED_JOURNAL = re.compile(r"(?:(?:[A-ZÀ-Þ][a-zß-ÿ]{0,8}|&|of)\.? ){1,5}[A-ZÀ-Þ][a-zß-ÿ]{0,8}\.")
+
+
+def _organization_runs_on(c: Citation) -> str | None:
+    """An organisation as author that holds "et al.", two names with initials or a year: a list read as one name."""
+    for a in c.authors:
+        if isinstance(a, Organization) and (
+            _ETAL_INSIDE.search(a.name) or len(_PERSON_INSIDE.findall(a.name)) >= 2 or _YEAR_INSIDE.search(a.name)
+        ):
+            return f"the author {a.name[:50]!r}… reads as a whole list of names, or more"
+    return None
+
+
+_ETAL_INSIDE = re.compile(r"\bet al\b")
+_PERSON_INSIDE = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ'-]+ [A-Z]{1,3}(?:-[a-z])?,")
+_YEAR_INSIDE = re.compile(r"\((?:1[5-9]|20)\d\d[a-z]?\)")
+
 #: The checks, in the order their reasons are reported.
 CHECKS: tuple[Callable[[Citation], str | None], ...] = (
     _label_as_field,
@@ -100,6 +132,8 @@ CHECKS: tuple[Callable[[Citation], str | None], ...] = (
     _pages_backwards,
     _year_in_a_number_field,
     _title_opens_with_and,
+    _title_is_a_journal,
+    _organization_runs_on,
 )
 
 
