@@ -242,6 +242,13 @@ CASES = [
          "type": "book"},
         id="place-and-publisher-after-a-comma",
     ),
+    pytest.param(
+        "1. Lagrouh, F., Dakka, N. & Bakri, Y. 2017.The antifungal activity of Moroccan plants. Journal de "
+        "Mycologie Medicale 27: 303-311.",
+        {"year": 2017, "title": "The antifungal activity of Moroccan plants",
+         "container": "Journal de Mycologie Medicale"},
+        id="year-glued-to-the-title",
+    ),
 ]
 
 

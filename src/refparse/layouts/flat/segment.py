@@ -54,7 +54,7 @@ _QUOTE_THEN_COLON = re.compile(
 #: or its status: "In press.", "No prelo.".
 _DATE = re.compile(
     rf"\(\s*(?:{_YEAR}(?:\s*[,/]\s*[^()]{{0,30}})?|n\.\s?d\.?|s\.\s?d\.?|[Ii]n press|[Ff]orthcoming|[Nn]o date)\s*\)"
-    rf"[.,:;]?|{_YEAR}[.,:](?=\s|$)|(?:[Ii]n press|[Nn]o prelo|[Ee]n prensa)[.,:](?=\s)"
+    rf"[.,:;]?|{_YEAR}[.,:](?=\s|$|[A-Z\u00c0-\u00de][a-z])|(?:[Ii]n press|[Nn]o prelo|[Ee]n prensa)[.,:](?=\s)"
 )
 #: The editors' role in brackets right after their names ("(orgs.)", "(Eds.)", "(ed.)").
 _ROLE_AFTER_NAMES = re.compile(r"\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Hh]rsg)\.?\)")
