@@ -249,6 +249,12 @@ CASES = [
          "container": "Journal de Mycologie Medicale"},
         id="year-glued-to-the-title",
     ),
+    pytest.param(
+        "1. Pinheiro JGA, Martins G. Mother and nursing academic. Rev Enferm UFPE [Internet]. 2019 [cited 2020 Feb "
+        "10]; 13 (5): 1520-9.",
+        {"container": "Rev Enferm UFPE [Internet]", "volume": "13", "issue": "5", "year": 2019},
+        id="journal-medium-stays-with-the-journal-as-on-a-page",
+    ),
 ]
 
 

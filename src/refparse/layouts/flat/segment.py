@@ -280,8 +280,6 @@ _LEGAL_ACT = re.compile(
 )
 #: Where a link's label or the link itself starts: a legal act's summary is not there.
 _ACCESS_LABEL = re.compile(r"\s*(?:Dispon[íi]vel|Available|Acesso|Accessed|Retrieved|URL|https?://|www\.)")
-#: A medium in brackets at a container's end ("[Internet]", "[online]"), printed apart on a page.
-_MEDIUM = re.compile(r"\s\[(?:[Ii]nternet|[Oo]nline|[Ss]erial on the [Ii]nternet)\]\.?$")
 #: A journal's place: one to three capitalised words ("São Paulo", "Rio de Janeiro").
 _PLACE = re.compile(
     r"[A-Z\u00c0-\u00de][\w\u00c0-\u017f-]+(?: (?:de|do|da|del|la)?\s?[A-Z\u00c0-\u00de][\w\u00c0-\u017f-]+){0,2}"
@@ -582,12 +580,6 @@ class _Cutter:
             stop -= 1
         elif dotted and not body.endswith(".") and text[end : end + 1] == ".":  # "J. Am. Chem. Soc." then "2015,"
             end = stop = end + 1
-        medium = _MEDIUM.search(text, start, stop)  # "Rev Enferm UFPE [Internet]. 2019": the medium apart
-        if medium is not None:
-            self.emit(start, medium.start())
-            self.emit(medium.start(), stop)
-            self.emit(stop, end)
-            return
         comma = text.rfind(", ", start, stop)
         where = text[comma + 2 : stop] if comma >= 0 else ""
         if place and comma >= 0 and _PLACE.fullmatch(where):
