@@ -255,6 +255,12 @@ CASES = [
         {"container": "Rev Enferm UFPE [Internet]", "volume": "13", "issue": "5", "year": 2019},
         id="journal-medium-stays-with-the-journal-as-on-a-page",
     ),
+    pytest.param(
+        "1. WOLTMAN, H.; ROCCHI, M. An introduction to hierarchical linear modeling. Tutorials in Quantitative "
+        "Methods for Psychology, Ottawa, Canada, v. 8, n. 1, p. 52-69, 2012.",
+        {"container": "Tutorials in Quantitative Methods for Psychology", "place": "Ottawa, Canada", "volume": "8"},
+        id="abnt-journal-place-with-its-country",
+    ),
 ]
 
 

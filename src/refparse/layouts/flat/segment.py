@@ -583,6 +583,9 @@ class _Cutter:
         comma = text.rfind(", ", start, stop)
         where = text[comma + 2 : stop] if comma >= 0 else ""
         if place and comma >= 0 and _PLACE.fullmatch(where):
+            before = text.rfind(", ", start, comma)  # "…, Ottawa, Canada, v. 8": a city and its country
+            if before > start and _PLACE.fullmatch(text[before + 2 : comma]) and text.rfind(", ", start, before) < 0:
+                comma = before
             self.emit(start, comma)
             self.emit(comma, comma + 1)
             self.emit(comma + 2, stop)
