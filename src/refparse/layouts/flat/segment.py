@@ -122,8 +122,9 @@ _GENRE = re.compile(
     r"[^\]]{3,80}\]"
 )
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
-_CHAPTER = re.compile(
-    r"[.?!]\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|,\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)"
+_CHAPTER = re.compile(  # (the mark first, then which marks each case takes: the engine then skips to a mark)
+    r"[.?!,](?:(?<=[.?!])\s+(?=[Ii]n:?\s+[A-Z\u201c\"])|(?<=,)\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])"
+    r"|(?<=[.,])\s+(?=[Ee]m:\s|[Ee]n:\s))"
 )
 #: "In:", "In", "Em:", "En:" before the editors of a book.
 _IN = re.compile(
