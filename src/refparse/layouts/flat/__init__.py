@@ -62,7 +62,10 @@ class Flat(Layout):
         pieces = cut(raw)
         texts = [p.text for p in pieces]
         starts = [p.start for p in pieces]
-        lines = [numbers[max(0, bisect_right(line_starts, s) - 1)] for s in starts] if numbers else []
+        if len(numbers) == 1:  # most flat references: one line, every element on it
+            lines = numbers * len(starts)
+        else:
+            lines = [numbers[max(0, bisect_right(line_starts, s) - 1)] for s in starts] if numbers else []
         return Lexed(raw, lexer.tokens(texts), starts, texts, lines)
 
     def raw_text(self, block: Block) -> str:

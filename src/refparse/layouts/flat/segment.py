@@ -89,7 +89,8 @@ _NOT_AFTER_MONTH = "".join(
 #: " 12, 100–110 (2010)" (Nature), " 2 Suppl 1: S13" (PLOS).
 _JOURNAL_GROUP = re.compile(
     # every alternative opens with marks and spaces, then a digit, "Suppl" or a volume label: tested once, first
-    r"(?=[.,]?\s*(?:\d|Suppl|(?:[Vv]ol|[Vv]|[Nn]|Bd|[Tt]|[Aa]no)\.))(?:"
+    # (after the one character test every match passes: a mark, a space, or a year's first digit)
+    r"(?=[.,\s12])(?=[.,]?\s*(?:\d|Suppl|(?:[Vv]ol|[Vv]|[Nn]|Bd|[Tt]|[Aa]no)\.))(?:"
     rf"[.,]?\s*(?={_YEAR}(?: [A-Z][a-z]{{2,8}}\.?(?:[-/][A-Z][a-z]{{2,8}}\.?)?(?: \d{{1,2}})?)?"
     r"(?:\s?\[(?:[Cc]ited|[Uu]pdated|[Aa]ccessed)[^\]]{1,40}\])?\s*(?:;\s*(?:[A-Za-z]?\d|\(|[A-Z][a-z]+\.?\s?\d)|:\s*[A-Za-z]?\d))"
     rf"|[.,]?\s*(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*,\s*[A-Za-z]?\d)"
@@ -131,12 +132,13 @@ _GENRE = re.compile(
     r"[^\]]{3,80}\]"
 )
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
-_CHAPTER = re.compile(
-    r"[.?!]\s+(?=[Ii]n:?\s+[A-Z\u201c\"])(?![Ii]n\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico)\b)|,\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])|[.,]\s+(?=[Ee]m:\s|[Ee]n:\s)"
+_CHAPTER = re.compile(  # (the mark first, then which marks each case takes: the engine then skips to a mark)
+    r"[.?!,](?:(?<=[.?!])\s+(?=[Ii]n:?\s+[A-Z\u201c\"])(?![Ii]n\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico)\b)"
+    r"|(?<=,)\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])|(?<=[.,])\s+(?=[Ee]m:\s|[Ee]n:\s))"
 )
 #: "In:", "In", "Em:", "En:" before the editors of a book.
 _IN = re.compile(
-    r"(?:(?<=[.?!\u201d\"]\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
+    r"(?=[iIEe])(?:(?<=[.?!\u201d\"]\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
     r"(?=\s+[A-Z\u00c0-\u00de\u201c\"])(?!\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico|[Pp]ress)\b)"
 )
 #: A group that opens with "year:" — a book's pages after its publisher ("Boca Raton: CRC; 2004:2051"),
@@ -146,8 +148,8 @@ _YEAR_PAGES = re.compile(r"[.,;]?\s*\d{4}[a-z]?\s*:")
 _VOLUME_LABEL = re.compile(r",\s*(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no|n(?=\.\s*\d+,\s*p\.))\.")
 #: A sentence's end: a full stop, question or exclamation mark (or a full stop set off by a space
 #: after a word: "… vaporariorum . Insects"), then a space and a capital, a digit, a quote or a bracket.
-_SENTENCE_END = re.compile(
-    r"(?:(?<=[^\s.])|(?<=[a-z\u00df-\u00ff] )(?=\.))([.?!])"
+_SENTENCE_END = re.compile(  # (the mark first, the look-behinds after it: the engine then skips to a mark)
+    r"([.?!])(?:(?<=[^\s.][.?!])|(?<=[a-z\u00df-\u00ff] \.))"
     r"(?=\s+(?:[\"\u201c\u2018(\[0-9A-Z\u00c0-\u00de]|[a-z]{1,3}[A-Z]))"
 )
 #: Words after which a full stop ends no sentence.
@@ -218,7 +220,9 @@ _LABEL_WORDS = frozenset(
 )
 #: Labels that start a group of their own, even after words ("Inc. pp. 1692").
 _PAGE_LABELS = frozenset({"pp", "p", "vol", "v", "no", "n"})
-_MARK = re.compile(r"\s*([,;:()\[\]<>]|[.?!](?=\s|$)|\u2013|\u2014|(?<=\s)-(?=\s))\s*")
+_MARK = re.compile(  # (a one-character test first: most positions start no mark)
+    r"(?=[\s,;:()\[\]<>.?!\u2013\u2014-])\s*([,;:()\[\]<>]|[.?!](?=\s|$)|\u2013|\u2014|(?<=\s)-(?=\s))\s*"
+)
 _NUMBER = re.compile(r"[A-Za-z]{0,3}\d[\w.\u2013-]*")
 
 
