@@ -62,14 +62,15 @@ _ROLE = re.compile(
 _STARTS_TEXT = re.compile(r"\s*[A-Z\u00c0-\u00de\u201c\"]")
 #: Where a book's title after "In" ends: a semicolon, a bracket, its editors.
 _BOOK_END = re.compile(
-    r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
+    r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|[Ee]ds?\s(?=[A-Z])|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
     r"|,\s+(?=(?:[A-Z]\.\s?){1,3}[A-Z][\w'-]+(?:,| and | &))"
     r"|[.,]\s+(?=pp?\.\s?\d|[Cc]hapter\b)"
     # Nature: "in Nucleic acids research vol. 36 W5–W9 (2008)", "in Nova Acta XV 191–403 (1831)"
     r"|\s(?=vol\.\s?\d)|\s(?=[A-Za-z]?\d+\s?[-\u2013]\s?[A-Za-z]?\d+\s\()"
 )
-#: A year in parentheses after a few words: an author–year reference's date.
-_DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))")
+#: A year in parentheses after a few words, or after a comma ("R Core Team, 2013."): an author–year
+#: reference's date.
+_DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))|(?<=[^\W\d_]),(?=\s{_YEAR}[.,]\s)")
 #: Not after a month: "December 15, 2022. http://…" is an access date, not a volume and page.
 _NOT_AFTER_MONTH = "".join(
     f"(?<!{m})"
@@ -94,7 +95,7 @@ _JOURNAL_GROUP = re.compile(
     r"|\s+(?=\d+,\s*[A-Za-z]?\d+\s*[-\u2013]\s*[A-Za-z]?\d+\.?(?:\s|$))"
     r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
     r"|,\s*(?=\d+\s*\(\s*[\w\s.-]+\)\s*[,.:]?\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
-    rf"|\s+(?=\d+,\s*[A-Za-z]?\d+(?:\s*[-\u2013]\s*[A-Za-z]?\d+)?\s*\({_YEAR}\))"
+    rf"|\s+(?=\d+(?:\s?\([\w\s.-]{{1,12}}\))?,\s*[A-Za-z]?\d+(?:\s*[-\u2013]\s*[A-Za-z]?\d+)?\s*\({_YEAR}\))"
     r")"
 )
 #: A book's publisher after its title: "(World Scientific Press, 2009)" (Nature),
@@ -155,7 +156,8 @@ _DOTTED_ABBREVIATIONS = re.compile(
 _DOTTED_HEAD = re.compile(r"(?=(?:[^.]*\.){2})(?:(?:[A-Z][a-z]{0,9}|[A-Z]{2,6})\.?\s){1,4}[A-Z][a-z]{1,9}\.")
 #: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
 _ABBREVIATED = re.compile(
-    r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?"
+    r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|[A-Z][A-Za-z]{1,5}|&|of|and|the|de|der|für|fur|y|e"
+    r"|d'[A-Z][a-z]*)\.?"
 )
 
 #: A software's version after its name, printed as the title's last sentence ("R package version 1.1-7").
@@ -251,6 +253,20 @@ def _abbreviated(piece: str, loose: bool = False) -> bool:
     return all(_ABBREVIATED.fullmatch(w) for w in words) and len(words) <= 3
 
 
+def _dotted_words(piece: str, longest: int = 9) -> bool:
+    """Whether a sentence is one to three abbreviated words, each with its full stop ("J. Gen.", "Pers.").
+
+    ``longest`` is the most letters a word may have ("Endocrinol.", "Complement." have 10).
+    """
+    words = piece.split()
+    return 0 < len(words) <= 3 and all(
+        w.endswith(".") and (
+            _ABBREVIATED.fullmatch(w) or (w[0].isupper() and w[1:-1].islower() and len(w) <= longest + 1)
+        )
+        for w in words
+    )
+
+
 @cache
 def _subtitled() -> tuple[str, ...]:
     """Journal titles that print a subtitle after a full stop (``grammars/journals.txt``)."""
@@ -315,7 +331,7 @@ class _Cutter:
         # or a year in parentheses ("R Development Core Team (2011) R: a language").
         ends = _sentence_ends(self.text, 0, len(self.text), strict=True)
         end = ends[0] if ends else len(self.text)
-        dated = _DATED.search(self.text, 0, end)
+        dated = _DATED.search(self.text, 0, end + 2)  # the year's full stop and the space after it
         if dated is not None:
             self.emit(0, dated.start())
             return dated.start()
@@ -433,7 +449,8 @@ class _Cutter:
         if group is None or (chapter is not None and chapter.start() < group.start()):
             return p
         pieces = self._pieces(p, group.start(), strict=True)
-        if group.start() - p > 200 or not all(_abbreviated(text[a:b].strip(" .")) for a, b in pieces[:-1]):
+        if group.start() - p > 200 or not all(_abbreviated(text[a:b].strip(" .")) or _dotted_words(text[a:b], 12)
+                                               for a, b in pieces[:-1]):
             return p
         self._container(p, group.start(), place=_VOLUME_LABEL.match(text, group.start()) is not None)
         return group.start()
@@ -457,9 +474,11 @@ class _Cutter:
             a, b = pieces[first - 1]
             weak = [e for e in _sentence_ends(text, a, b, strict=False) if e + 1 < b]
             tail = text[pieces[first][0] : pieces[first][1]].strip(" .")
-            if weak and _abbreviated(text[weak[-1] + 1 : b].strip(" .")) and _abbreviated(tail, loose=True):
-                pieces[first - 1 : first] = [(a, weak[-1] + 1), (weak[-1] + 1, b)]
-                first += 1
+            # the earliest weak end after which every word is a dotted abbreviation ("… I. J. Gen." + "Virol.")
+            head = next((e for e in weak if _dotted_words(text[e + 1 : b])), None)
+            dotted = text[pieces[first][0] : pieces[first][1]].rstrip().endswith(".")  # "Virol.", not "Cell 2009"
+            if head is not None and dotted and _abbreviated(tail, loose=True):
+                pieces[first - 1 : first] = [(a, head + 1), (head + 1, b)]
         if first > 0:
             title_end = pieces[first - 1][1]
             mark = title_end - 1
@@ -652,7 +671,8 @@ class _Cutter:
         for m in _WORD.finditer(text, start, end):
             a, b = m.start(), m.end()
             word = m.group()
-            if run_start is not None and word.endswith(".") and word[:-1].casefold() in _PAGE_LABELS:
+            if (run_start is not None and word.endswith(".") and word[:-1].casefold() in _PAGE_LABELS
+                    and not _ARTICLE.fullmatch(text[run_start:pos])):  # "Art. no." is one label
                 self.emit(run_start, pos)  # "Curran Associates, Inc. pp." — the label apart
                 run_start = a
             if _NUMBER.fullmatch(word) and any(c.isdigit() for c in word):
@@ -672,6 +692,8 @@ class _Cutter:
 
 
 _WORD = re.compile(r"\S+")
+#: The first word of an article-number label ("Art. no. e16591", "Article no. 12").
+_ARTICLE = re.compile(r"Art\.?|Article")
 _COMMA = re.compile(r",\s")
 #: What makes a run of words more than one element: a digit, or a dot (a page label's, "pp.").
 _NUMBER_OR_DOT = re.compile(r"[\d.]")
