@@ -72,6 +72,72 @@ CASES = [
         {"title": "Nest building in weaver ants", "container": "Social Insects", "pages": ("12", "30")},
         id="frontiers-eds-without-a-full-stop-end-the-book",
     ),
+    pytest.param(
+        "Hart, K.L. and Obi, N. (2015) ‘Soil carbon under grazing’, in M. Ruiz and P.T. Gale (eds) Rangeland "
+        "Ecology. Oxford: Blackwell, pp. 40–58.",
+        {"title": "Soil carbon under grazing", "container": "Rangeland Ecology", "pages": ("40", "58")},
+        id="harvard-ctr-in-after-a-closing-quote-and-comma",
+    ),
+    pytest.param(
+        "[9] L. Ng and T. Hsu, “Sparse coding of natural scenes,” in Proc. Twenty-Ninth Int. Conf. Learn. Represent. "
+        "ICLR Press, 2021, pp. 10–18.",
+        {"title": "Sparse coding of natural scenes", "container": "Proc. Twenty-Ninth Int. Conf. Learn. Represent.",
+         "pages": ("10", "18")},
+        id="abbreviated-proceedings-stop-before-the-publisher",
+    ),
+    pytest.param(
+        "Ng L, Hsu T. 2021. Sparse coding of natural scenes. In Proc. Ninth Int. Conf. Learn. Represent, "
+        "10–18. ICLR Press.",
+        {"title": "Sparse coding of natural scenes", "container": "Proc. Ninth Int. Conf. Learn. Represent",
+         "pages": ("10", "18")},
+        id="book-title-ends-before-a-comma-and-its-pages",
+    ),
+    pytest.param(
+        "Dunn, R., Kim, S., 2014. Oxidative stress in ageing muscle: a review. Int. J. Biochem. Pharmacol. 12, "
+        "301–309.",
+        {"title": "Oxidative stress in ageing muscle: a review", "container": "Int. J. Biochem. Pharmacol.",
+         "volume": "12"},
+        id="long-dotted-abbreviations-join-the-journal",
+    ),
+    pytest.param(
+        "Amos, J. N., Li, S., 2010. Methods. Introduction. Health Policy Stud. 7, 11–19.",
+        {"title": "Methods. Introduction", "container": "Health Policy Stud"},
+        id="a-one-word-sentence-stays-in-the-title",
+    ),
+    pytest.param(
+        "Ray, T., Udo, K., 2011. “Lean” manufacturing in small hospitals. Health Serv. Res. 46, 10–22.",
+        {"title": "“Lean” manufacturing in small hospitals", "container": "Health Serv. Res.", "volume": "46"},
+        id="a-quoted-word-opens-the-title",
+    ),
+    pytest.param(
+        "[2] P. Orr, “A ‘silent’ switch in the cell cycle,” Mol. Cell. Biol., vol. 3, pp. 4–9, 2001.",
+        {"title": "A ‘silent’ switch in the cell cycle", "container": "Mol. Cell. Biol.", "volume": "3"},
+        id="a-quote-inside-a-quoted-title",
+    ),
+    pytest.param(
+        "Vega, L., and Ito, M. (2004). Fast registration of point clouds. Proc. ICCV 210–218.",
+        {"title": "Fast registration of point clouds", "container": "Proc. ICCV", "volume": None,
+         "pages": ("210", "218")},
+        id="page-range-only-after-a-journal",
+    ),
+    pytest.param(
+        "Cole, B., and Ash, R. (2001). Tobacco sales to minors. Tob. Control 10, II21–II25.",
+        {"container": "Tob. Control", "volume": "10", "pages": ("II21", "II25")},
+        id="pages-with-two-letter-prefix",
+    ),
+    pytest.param(
+        "Lund, Karin. “Drug Prices in Rural Clinics.” In Policy Brief. Rural Health Research Center, 2012. "
+        "http://www.example.org/brief12.pdf.",
+        {"title": "Drug Prices in Rural Clinics", "container": "Policy Brief", "year": 2012},
+        id="book-title-stops-before-publisher-and-year",
+    ),
+    pytest.param(
+        "3. Tishkoff, S. A. & Malaria Genomics Consortium et al. Variation in human malaria resistance. "
+        "Nature 502, 12–19 (2013).",
+        {"authors": ["Tishkoff S. A.", "Malaria Genomics Consortium"], "et_al": True,
+         "title": "Variation in human malaria resistance", "container": "Nature", "volume": "502"},
+        id="nature-organisation-after-ampersand-then-et-al",
+    ),
 ]
 
 

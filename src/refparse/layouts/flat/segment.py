@@ -45,6 +45,8 @@ _YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
 #: A quoted phrase that opens a title followed by a colon ("‘After the stroke’: patients' …"):
 #: the title goes on after the quote.
 _QUOTE_THEN_COLON = re.compile(r".[^\u201d\u2019\"\u00bb]{1,120}[\u201d\u2019\"\u00bb]:\s")
+#: After a quote's close, words in lower case ("“Manifesto” for advancing …"; not "in" before a book).
+_LOWER_AFTER_QUOTE = re.compile(r"\s+(?!in\s)[a-z]+\s")
 
 #: A year printed after the names: "(2010).", "(2010a)", "(2019, March 3).", "(n.d.).", ", 2007.", ". 2010.".
 _DATE = re.compile(
@@ -64,7 +66,7 @@ _STARTS_TEXT = re.compile(r"\s*[A-Z\u00c0-\u00de\u201c\"]")
 _BOOK_END = re.compile(
     r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|[Ee]ds?\s(?=[A-Z])|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
     r"|,\s+(?=(?:[A-Z]\.\s?){1,3}[A-Z][\w'-]+(?:,| and | &))"
-    r"|[.,]\s+(?=pp?\.\s?\d|[Cc]hapter\b)"
+    r"|[.,]\s+(?=pp?\.\s?\d|[Cc]hapter\b)|,\s+(?=\d+\s?[-\u2013]\s?\d+[.,](?:\s|$))"  # ", 565–574. AUAI Press"
     # Nature: "in Nucleic acids research vol. 36 W5–W9 (2008)", "in Nova Acta XV 191–403 (1831)"
     r"|\s(?=vol\.\s?\d)|\s(?=[A-Za-z]?\d+\s?[-\u2013]\s?[A-Za-z]?\d+\s\()"
 )
@@ -92,7 +94,9 @@ _JOURNAL_GROUP = re.compile(
     r"|\s+(?=\d+,\s*no\.\s*\w+)"
     rf"|{_NOT_AFTER_MONTH}\s+(?=\d+,\s*[A-Za-z]?\d+[A-Za-z]?\d*\.?(?:\s+(?:https?://|doi)|$))"
     rf"|[.,]?\s+(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*:\s*[A-Za-z]?\d)"
-    r"|\s+(?=\d+,\s*[A-Za-z]?\d+\s*[-\u2013]\s*[A-Za-z]?\d+\.?(?:\s|$))"
+    r"|\s+(?=\d+,\s*[A-Za-z]{0,2}\d+\s*[-\u2013]\s*[A-Za-z]{0,2}\d+\.?(?:\s|$))"
+    # a page range that ends the reference, after a journal that prints no volume ("Proc. ECCV 418–432.")
+    r"|(?<!\bp)(?<!\bp\.)(?<!\bpp)(?<!\bpp\.)(?<![\d)\]:;,])\s+(?=[A-Za-z]?(?!0)\d+\s?[-\u2013]\s?[A-Za-z]?\d+\.?(?:\s+(?:https?://|doi)\S*)?$)"
     r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
     r"|,\s*(?=\d+\s*\(\s*[\w\s.-]+\)\s*[,.:]?\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
     rf"|\s+(?=\d+(?:\s?\([\w\s.-]{{1,12}}\))?,\s*[A-Za-z]?\d+(?:\s*[-\u2013]\s*[A-Za-z]?\d+)?\s*\({_YEAR}\))"
@@ -127,7 +131,7 @@ _CHAPTER = re.compile(
 )
 #: "In:", "In", "Em:", "En:" before the editors of a book.
 _IN = re.compile(
-    r"(?:(?<=[.?!\u201d\"]\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
+    r"(?:(?<=[.?!\u201d\u2019\"]\s)in|(?<=[\u201d\u2019\"],\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
     r"(?=\s+[A-Z\u00c0-\u00de\u201c\"])(?!\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico|[Pp]ress)\b)"
 )
 #: A group that opens with "year:" — a book's pages after its publisher ("Boca Raton: CRC; 2004:2051"),
@@ -261,7 +265,8 @@ def _dotted_words(piece: str, longest: int = 9) -> bool:
     words = piece.split()
     return 0 < len(words) <= 3 and all(
         w.endswith(".") and (
-            _ABBREVIATED.fullmatch(w) or (w[0].isupper() and w[1:-1].islower() and len(w) <= longest + 1)
+            _ABBREVIATED.fullmatch(w)
+            or (w[0].isupper() and w[1:-1].isalpha() and w[1:-1].islower() and len(w) <= longest + 1)
         )
         for w in words
     )
@@ -365,7 +370,8 @@ class _Cutter:
         while q < len(text) and text[q] in " .,:;":
             q += 1
         self.emit(p, q)
-        if q < len(text) and text[q] in _QUOTES_OPEN and not _QUOTE_THEN_COLON.match(text, q):
+        if (q < len(text) and text[q] in _QUOTES_OPEN and not _QUOTE_THEN_COLON.match(text, q)
+                and not _LOWER_AFTER_QUOTE.match(text, text.find(_QUOTE_CLOSE[text[q]], q + 1) + 1 or len(text))):
             quoted = self._quoted(q)
             if quoted is not None:
                 return self._after_quoted(quoted)
@@ -532,6 +538,9 @@ class _Cutter:
         sentence = self.text[before[0] : before[1]].strip()
         if _DOTTED_ABBREVIATIONS.fullmatch(sentence) or _DOTTED_HEAD.fullmatch(sentence):  # "J. Clin." "Psychiatry"
             return True
+        if len(sentence.split()) > 1 and _dotted_words(sentence, 12) and _abbreviated(tail.split(",")[0], loose=True):
+            # "J. Immunopathol." "Pharmacol."
+            return True
         if _SECTION.match(tail) and len(head.split()) <= 8:  # "Journal of Comparative Physiology. A, Sensory …"
             return True
         return head.casefold().startswith(_subtitled()) and len(head.split()) <= 8
@@ -603,7 +612,12 @@ class _Cutter:
         pieces = self._pieces(p, end, strict=True)
         if len(pieces) > 1:
             k = 1
-            while k < len(pieces) and _abbreviated(text[pieces[k - 1][0] : pieces[k - 1][1]].strip(" .")):
+            # abbreviations go on into the next sentence ("Proc. Twenty-Fifth Conf. Uncertain. Artif. Intell."),
+            # but not into a publisher's name ("… Intell. AUAI Press, 2009")
+            while (k < len(pieces)
+                   and _abbreviated(text[pieces[k - 1][0] : pieces[k - 1][1]].strip(" .").replace("-", " "))
+                   and not looks_like_publisher(text[pieces[k][0] : pieces[k][1]].split(",")[0])
+                   and not _PUBLISHER_DATE.match(text, pieces[k][0], pieces[k][1])):
                 k += 1
             end = pieces[k - 1][1]
             while end > p and text[end - 1] in " .":
@@ -692,6 +706,9 @@ class _Cutter:
 
 
 _WORD = re.compile(r"\S+")
+#: A sentence of words, a comma and a year: a book's publisher and date ("… Management, 2000."), which
+#: a book's title does not run on into (a year alone may be the title's: "Comput. Interv. 2004").
+_PUBLISHER_DATE = re.compile(rf"\s*[^.\d]*[^\W\d_][^.\d]*,\s*{_YEAR}(?:\.?\s*$|\.\s)")
 #: The first word of an article-number label ("Art. no. e16591", "Article no. 12").
 _ARTICLE = re.compile(r"Art\.?|Article")
 _COMMA = re.compile(r",\s")
