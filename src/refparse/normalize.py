@@ -267,9 +267,10 @@ def looks_like_publisher(text: str) -> bool:
     Returns:
         True when a publisher word occurs and no journal word does.
     """
-    words = {w.casefold().rstrip(".,") for w in _WORDS.findall(text)} | {
-        w.casefold() for w in _WORDS.findall(text)
-    }
+    found = _WORDS.findall(text)
+    words = {w.casefold().rstrip(".,") for w in found} | {w.casefold() for w in found}
+    # the parts of a joined name count too ("Wiley-Interscience", "Prentice-Hall", "Brooks/Cole")
+    words |= {part.casefold() for w in found for part in re.split(r"[-/]", w.rstrip(".,")) if part}
     roles = _role_words()
     return bool(words & roles["publisher"]) and not words & roles["journal"]
 

@@ -276,9 +276,11 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
         last_and = comma_form and sep.group() == ", and "
         found = _name_at(text, after, False, inverted=(comma_first or last_and) and not semicolon,
                          semicolons=semicolon and comma_form)
-        if found is None and (semicolon or last_and):  # "…; HARLOT plc.", "…, and HARLOT plc."
+        if found is None:  # "…; HARLOT plc.", "…, and HARLOT plc.", "… & Genomes Project Consortium et al."
             org = _ORGANIZATION.match(text, after)
-            if org is not None and _is_organization(org.group(), text[org.end() :]):
+            joined = "&" in sep.group() or "and" in sep.group()  # not after a comma: the grammar reads no such list
+            if (org is not None and (semicolon or last_and or (joined and _ETAL.match(text, org.end())))
+                    and _is_organization(org.group(), text[org.end() :])):
                 found = [Piece(after, org.group().rstrip())], org.end()
         if found is None:
             etal = _ETAL.match(text, sep.start())

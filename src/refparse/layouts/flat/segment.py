@@ -42,13 +42,11 @@ SAME_AUTHOR = re.compile(r"(?:[\u2014_-] ?){3,}[.,]?|\u2014\u2014[.,]?")
 _QUOTES_OPEN = "\u201c\"\u2018\u00ab'"
 _QUOTE_CLOSE = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb", "'": "'"}
 _YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
-#: A quoted phrase that opens a title followed by a colon ("‘After the stroke’: patients' …"), or
-#: a quoted word followed by more of the title in lower case: the title goes on after the quote.
-_QUOTE_THEN_COLON = re.compile(
-    r".[^\u201d\u2019\"\u00bb]{1,120}[\u201d\u2019\"\u00bb]:\s"
-    # or a quoted word the title goes on after: "'Hard' and 'soft' principles …", "“Manifesto” for advancing …"
-    r"|.[^\u201d\u2019\"\u00bb'.,]{1,40}[\u201d\u2019\"\u00bb']\s+[a-z]"
-)
+#: A quoted phrase that opens a title followed by a colon ("‘After the stroke’: patients' …"):
+#: the title goes on after the quote.
+_QUOTE_THEN_COLON = re.compile(r".[^\u201d\u2019\"\u00bb]{1,120}[\u201d\u2019\"\u00bb]:\s")
+#: After a quote's close, words in lower case ("“Manifesto” for advancing …"; not "in" before a book).
+_LOWER_AFTER_QUOTE = re.compile(r"\s+(?!in\s)[a-z]+\s")
 
 #: A year printed after the names: "(2010).", "(2010a)", "(2019, March 3).", "(n.d.).", ", 2007.", ". 2010.",
 #: or its status: "In press.", "No prelo.".
@@ -70,14 +68,15 @@ _STARTS_TEXT = re.compile(r"\s*[A-Z\u00c0-\u00de\u201c\"]")
 _DOT_THEN_TEXT = re.compile(r"\.\s+[A-Z\u00c0-\u00de\u201c\"]")
 #: Where a book's title after "In" ends: a semicolon, a bracket, its editors.
 _BOOK_END = re.compile(
-    r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
+    r";\s|\s\(|,\s+(?:[Ee]d(?:itor)?s?\.|[Ee]ds?\s(?=[A-Z])|edited by)|,\s+(?=[A-Z][\w'-]+,\s[A-Z]\.)"
     r"|,\s+(?=(?:[A-Z]\.\s?){1,3}[A-Z][\w'-]+(?:,| and | &))"
-    r"|[.,]\s+(?=pp?\.\s?\d|[Cc]hapter\b)"
+    r"|[.,]\s+(?=pp?\.\s?\d|[Cc]hapter\b)|,\s+(?=\d+\s?[-\u2013]\s?\d+[.,](?:\s|$))"  # ", 565–574. AUAI Press"
     # Nature: "in Nucleic acids research vol. 36 W5–W9 (2008)", "in Nova Acta XV 191–403 (1831)"
     r"|\s(?=vol\.\s?\d)|\s(?=[A-Za-z]?\d+\s?[-\u2013]\s?[A-Za-z]?\d+\s\()"
 )
-#: A year in parentheses after a few words: an author–year reference's date.
-_DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))")
+#: A year in parentheses after a few words, or after a comma ("R Core Team, 2013."): an author–year
+#: reference's date.
+_DATED = re.compile(rf"(?<=\S)\s+(?=\((?:{_YEAR}|n\.?\s?d\.?)\))|(?<=[^\W\d_]),(?=\s{_YEAR}[.,]\s)")
 #: Not after a month: "December 15, 2022. http://…" is an access date, not a volume and page.
 _NOT_AFTER_MONTH = "".join(
     f"(?<!{m})"
@@ -100,10 +99,12 @@ _JOURNAL_GROUP = re.compile(
     r"|\s+(?=\d+,\s*no\.\s*\w+)"
     rf"|{_NOT_AFTER_MONTH}\s+(?=\d+,\s*[A-Za-z]?\d+[A-Za-z]?\d*\.?(?:\s+(?:https?://|doi)|$))"
     rf"|[.,]?\s+(?={_YEAR},\s*\d+\s*(?:\(\w+\))?\s*:\s*[A-Za-z]?\d)"
-    r"|\s+(?=\d+,\s*[A-Za-z]?\d+\s*[-\u2013]\s*[A-Za-z]?\d+\.?(?:\s|$))"
+    r"|\s+(?=\d+,\s*[A-Za-z]{0,2}\d+\s*[-\u2013]\s*[A-Za-z]{0,2}\d+\.?(?:\s|$))"
+    # a page range that ends the reference, after a journal that prints no volume ("Proc. ECCV 418–432.")
+    r"|(?<!\bp)(?<!\bp\.)(?<!\bpp)(?<!\bpp\.)(?<![\d)\]:;,])\s+(?=[A-Za-z]?(?!0)\d+\s?[-\u2013]\s?[A-Za-z]?\d+\.?(?:\s+(?:https?://|doi)\S*)?$)"
     r"|,\s*(?=\d+\s*(?:\(\s*[\w\s.-]+\)\s*)?,\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
     r"|,\s*(?=\d+\s*\(\s*[\w\s.-]+\)\s*[,.:]?\s*(?:pp?\.\s*)?[A-Za-z]?\d)"
-    rf"|\s+(?=\d+,\s*[A-Za-z]?\d+(?:\s*[-\u2013]\s*[A-Za-z]?\d+)?\s*\({_YEAR}\))"
+    rf"|\s+(?=\d+(?:\s?\([\w\s.-]{{1,12}}\))?,\s*[A-Za-z]?\d+(?:\s*[-\u2013]\s*[A-Za-z]?\d+)?\s*\({_YEAR}\))"
     r")"
 )
 #: A book's publisher after its title: "(World Scientific Press, 2009)" (Nature),
@@ -138,7 +139,7 @@ _CHAPTER = re.compile(  # (the mark first, then which marks each case takes: the
 )
 #: "In:", "In", "Em:", "En:" before the editors of a book.
 _IN = re.compile(
-    r"(?=[iIEe])(?:(?<=[.?!\u201d\"]\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
+    r"(?=[iIEe])(?:(?<=[.?!\u201d\u2019\"]\s)in|(?<=[\u201d\u2019\"],\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
     r"(?=\s+[A-Z\u00c0-\u00de\u201c\"])(?!\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico|[Pp]ress)\b)"
 )
 #: A group that opens with "year:" — a book's pages after its publisher ("Boca Raton: CRC; 2004:2051"),
@@ -167,7 +168,8 @@ _DOTTED_ABBREVIATIONS = re.compile(
 _DOTTED_HEAD = re.compile(r"(?=(?:[^.]*\.){2})(?:(?:[A-Z][a-z]{0,9}|[A-Z]{2,6})\.?\s){1,4}[A-Z][a-z]{1,9}\.")
 #: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
 _ABBREVIATED = re.compile(
-    r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|&|of|and|the|de|der|für|fur|y|e|d'[A-Z][a-z]*)\.?"
+    r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|[A-Z][A-Za-z]{1,5}|&|of|and|the|de|der|für|fur|y|e"
+    r"|d'[A-Z][a-z]*)\.?"
 )
 
 #: A software's version after its name, printed as the title's last sentence ("R package version 1.1-7").
@@ -265,6 +267,21 @@ def _abbreviated(piece: str, loose: bool = False) -> bool:
     return all(_ABBREVIATED.fullmatch(w) for w in words) and len(words) <= 3
 
 
+def _dotted_words(piece: str, longest: int = 9) -> bool:
+    """Whether a sentence is one to three abbreviated words, each with its full stop ("J. Gen.", "Pers.").
+
+    ``longest`` is the most letters a word may have ("Endocrinol.", "Complement." have 10).
+    """
+    words = piece.split()
+    return 0 < len(words) <= 3 and all(
+        w.endswith(".") and (
+            _ABBREVIATED.fullmatch(w)
+            or (w[0].isupper() and w[1:-1].isalpha() and w[1:-1].islower() and len(w) <= longest + 1)
+        )
+        for w in words
+    )
+
+
 @cache
 def _subtitled() -> tuple[str, ...]:
     """Journal titles that print a subtitle after a full stop (``grammars/journals.txt``)."""
@@ -355,7 +372,7 @@ class _Cutter:
         # or a year in parentheses ("R Development Core Team (2011) R: a language").
         ends = _sentence_ends(self.text, 0, len(self.text), strict=True)
         end = ends[0] if ends else len(self.text)
-        dated = _DATED.search(self.text, 0, end)
+        dated = _DATED.search(self.text, 0, end + 2)  # the year's full stop and the space after it
         if dated is not None:
             self.emit(0, dated.start())
             return dated.start()
@@ -396,7 +413,8 @@ class _Cutter:
         while q < len(text) and text[q] in " .,:;":
             q += 1
         self.emit(p, q)
-        if q < len(text) and text[q] in _QUOTES_OPEN and not _QUOTE_THEN_COLON.match(text, q):
+        if (q < len(text) and text[q] in _QUOTES_OPEN and not _QUOTE_THEN_COLON.match(text, q)
+                and not _LOWER_AFTER_QUOTE.match(text, text.find(_QUOTE_CLOSE[text[q]], q + 1) + 1 or len(text))):
             quoted = self._quoted(q)
             if quoted is not None:
                 return self._after_quoted(quoted)
@@ -483,7 +501,8 @@ class _Cutter:
         if group is None or (chapter is not None and chapter.start() < group.start()):
             return p
         pieces = self._pieces(p, group.start(), strict=True)
-        if group.start() - p > 200 or not all(_abbreviated(text[a:b].strip(" .")) for a, b in pieces[:-1]):
+        if group.start() - p > 200 or not all(_abbreviated(text[a:b].strip(" .")) or _dotted_words(text[a:b], 12)
+                                               for a, b in pieces[:-1]):
             return p
         self._container(p, group.start(), place=_VOLUME_LABEL.match(text, group.start()) is not None)
         return group.start()
@@ -507,9 +526,11 @@ class _Cutter:
             a, b = pieces[first - 1]
             weak = [e for e in _sentence_ends(text, a, b, strict=False) if e + 1 < b]
             tail = text[pieces[first][0] : pieces[first][1]].strip(" .")
-            if weak and _abbreviated(text[weak[-1] + 1 : b].strip(" .")) and _abbreviated(tail, loose=True):
-                pieces[first - 1 : first] = [(a, weak[-1] + 1), (weak[-1] + 1, b)]
-                first += 1
+            # the earliest weak end after which every word is a dotted abbreviation ("… I. J. Gen." + "Virol.")
+            head = next((e for e in weak if _dotted_words(text[e + 1 : b])), None)
+            dotted = text[pieces[first][0] : pieces[first][1]].rstrip().endswith(".")  # "Virol.", not "Cell 2009"
+            if head is not None and dotted and _abbreviated(tail, loose=True):
+                pieces[first - 1 : first] = [(a, head + 1), (head + 1, b)]
         if first > 0:
             title_end = pieces[first - 1][1]
             mark = title_end - 1
@@ -562,6 +583,9 @@ class _Cutter:
             return True
         sentence = self.text[before[0] : before[1]].strip()
         if _DOTTED_ABBREVIATIONS.fullmatch(sentence) or _DOTTED_HEAD.fullmatch(sentence):  # "J. Clin." "Psychiatry"
+            return True
+        if len(sentence.split()) > 1 and _dotted_words(sentence, 12) and _abbreviated(tail.split(",")[0], loose=True):
+            # "J. Immunopathol." "Pharmacol."
             return True
         if _SECTION.match(tail) and len(head.split()) <= 8:  # "Journal of Comparative Physiology. A, Sensory …"
             return True
@@ -635,7 +659,12 @@ class _Cutter:
         pieces = self._pieces(p, end, strict=True)
         if len(pieces) > 1:
             k = 1
-            while k < len(pieces) and _abbreviated(text[pieces[k - 1][0] : pieces[k - 1][1]].strip(" .")):
+            # abbreviations go on into the next sentence ("Proc. Twenty-Fifth Conf. Uncertain. Artif. Intell."),
+            # but not into a publisher's name ("… Intell. AUAI Press, 2009")
+            while (k < len(pieces)
+                   and _abbreviated(text[pieces[k - 1][0] : pieces[k - 1][1]].strip(" .").replace("-", " "))
+                   and not looks_like_publisher(text[pieces[k][0] : pieces[k][1]].split(",")[0])
+                   and not _PUBLISHER_DATE.match(text, pieces[k][0], pieces[k][1])):
                 k += 1
             end = pieces[k - 1][1]
             while end > p and text[end - 1] in " .":
@@ -703,7 +732,8 @@ class _Cutter:
         for m in _WORD.finditer(text, start, end):
             a, b = m.start(), m.end()
             word = m.group()
-            if run_start is not None and word.endswith(".") and word[:-1].casefold() in _PAGE_LABELS:
+            if (run_start is not None and word.endswith(".") and word[:-1].casefold() in _PAGE_LABELS
+                    and not _ARTICLE.fullmatch(text[run_start:pos])):  # "Art. no." is one label
                 self.emit(run_start, pos)  # "Curran Associates, Inc. pp." — the label apart
                 run_start = a
             if _NUMBER.fullmatch(word) and any(c.isdigit() for c in word):
@@ -723,6 +753,11 @@ class _Cutter:
 
 
 _WORD = re.compile(r"\S+")
+#: A sentence of words, a comma and a year: a book's publisher and date ("… Management, 2000."), which
+#: a book's title does not run on into (a year alone may be the title's: "Comput. Interv. 2004").
+_PUBLISHER_DATE = re.compile(rf"\s*[^.\d]*[^\W\d_][^.\d]*,\s*{_YEAR}(?:\.?\s*$|\.\s)")
+#: The first word of an article-number label ("Art. no. e16591", "Article no. 12").
+_ARTICLE = re.compile(r"Art\.?|Article")
 _COMMA = re.compile(r",\s")
 #: What makes a run of words more than one element: a digit, or a dot (a page label's, "pp.").
 _NUMBER_OR_DOT = re.compile(r"[\d.]")

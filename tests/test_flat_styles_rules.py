@@ -1,0 +1,162 @@
+"""Flat-layout rules found on the style corpus (``benchmarks/corpus/styles-flat``).
+
+Each rule was a class of wrong fields in one or more citation styles; the cases are references
+written in that style (not copied from the corpus), their fields reviewed by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from refparse.normalize import looks_like_publisher
+from test_flat import check_fields, one
+
+CASES = [
+    pytest.param(
+        "1. Lee, K., Park, J.H.: Thermal tolerance of reef corals in the Red Sea. J. Exp. Mar. Biol. Ecol. "
+        "512(4), 44–52 (2019)",
+        {"title": "Thermal tolerance of reef corals in the Red Sea", "container": "J. Exp. Mar. Biol. Ecol.",
+         "volume": "512", "issue": "4", "pages": ("44", "52"), "year": 2019},
+        id="springer-volume-issue-pages-then-year",
+    ),
+    pytest.param(
+        "1. Ortiz, M., Chen, L.: Seasonal drift of gut microbiota. PLoS Biol. 17, e3000321 (2019)",
+        {"title": "Seasonal drift of gut microbiota", "container": "PLoS Biol", "volume": "17",
+         "pages": ("e3000321", None)},
+        id="mixed-case-abbreviation-in-a-journal",
+    ),
+    pytest.param(
+        "Ng, T. (2001). Cleavage of viral RNA by ribonuclease L. J. Gen. Virol. 82, 1901–1910.",
+        {"title": "Cleavage of viral RNA by ribonuclease L", "container": "J. Gen. Virol.", "volume": "82",
+         "pages": ("1901", "1910")},
+        id="title-ending-in-an-initial-then-a-dotted-journal",
+    ),
+    pytest.param(
+        "Bond, R. F., 1998. Repair of DNA by polymerase I. J. Mol. Biol. 275, 11–19.",
+        {"title": "Repair of DNA by polymerase I", "container": "J. Mol. Biol.", "volume": "275"},
+        id="title-ending-in-an-initial-then-three-dotted-words",
+    ),
+    pytest.param(
+        "(4) Smith, A.; Jones, B. Sporulation in B. Subtilis. Cell 2010, 140, 10–20.",
+        {"title": "Sporulation in B. Subtilis", "container": "Cell", "volume": "140", "year": 2010},
+        id="species-abbreviation-ends-the-title-before-a-whole-word-journal",
+    ),
+    pytest.param(
+        "[3] A. Kim and B. Lo, “Tracking contacts with phones,” PLoS One, vol. 9, Art. no. e88123, 2014.",
+        {"container": "PLoS One", "volume": "9", "issue": None, "pages": None, "year": 2014},
+        id="ieee-article-number-label",
+    ),
+    pytest.param(
+        "[5] C. Wu, “Insulin resistance in aging,” J. Clin. Endocrinol. Metab., vol. 80, pp. 12–19, 1995.",
+        {"title": "Insulin resistance in aging", "container": "J. Clin. Endocrinol. Metab.", "volume": "80",
+         "pages": ("12", "19")},
+        id="quoted-title-then-long-abbreviations",
+    ),
+    pytest.param(
+        "1. Royal Society, 2017. Machine learning: the power and promise of computers that learn by example. "
+        "Royal Society, London.",
+        {"authors": ["Royal Society"], "year": 2017,
+         "title": "Machine learning: the power and promise of computers that learn by example"},
+        id="organisation-comma-year",
+    ),
+    pytest.param(
+        "Hale, J. R., 1994. The Civilization of Europe in the Renaissance. Addison-Wesley.",
+        {"title": "The Civilization of Europe in the Renaissance", "container": None, "year": 1994},
+        id="joined-publisher-name-is-no-journal",
+    ),
+    pytest.param(
+        "Mori, T. (2004). “Nest building in weaver ants,” in Social Insects, eds K. Ito and L. Roy (Berlin: "
+        "Springer), 12–30.",
+        {"title": "Nest building in weaver ants", "container": "Social Insects", "pages": ("12", "30")},
+        id="frontiers-eds-without-a-full-stop-end-the-book",
+    ),
+    pytest.param(
+        "Hart, K.L. and Obi, N. (2015) ‘Soil carbon under grazing’, in M. Ruiz and P.T. Gale (eds) Rangeland "
+        "Ecology. Oxford: Blackwell, pp. 40–58.",
+        {"title": "Soil carbon under grazing", "container": "Rangeland Ecology", "pages": ("40", "58")},
+        id="harvard-ctr-in-after-a-closing-quote-and-comma",
+    ),
+    pytest.param(
+        "[9] L. Ng and T. Hsu, “Sparse coding of natural scenes,” in Proc. Twenty-Ninth Int. Conf. Learn. Represent. "
+        "ICLR Press, 2021, pp. 10–18.",
+        {"title": "Sparse coding of natural scenes", "container": "Proc. Twenty-Ninth Int. Conf. Learn. Represent.",
+         "pages": ("10", "18")},
+        id="abbreviated-proceedings-stop-before-the-publisher",
+    ),
+    pytest.param(
+        "Ng L, Hsu T. 2021. Sparse coding of natural scenes. In Proc. Ninth Int. Conf. Learn. Represent, "
+        "10–18. ICLR Press.",
+        {"title": "Sparse coding of natural scenes", "container": "Proc. Ninth Int. Conf. Learn. Represent",
+         "pages": ("10", "18")},
+        id="book-title-ends-before-a-comma-and-its-pages",
+    ),
+    pytest.param(
+        "Dunn, R., Kim, S., 2014. Oxidative stress in ageing muscle: a review. Int. J. Biochem. Pharmacol. 12, "
+        "301–309.",
+        {"title": "Oxidative stress in ageing muscle: a review", "container": "Int. J. Biochem. Pharmacol.",
+         "volume": "12"},
+        id="long-dotted-abbreviations-join-the-journal",
+    ),
+    pytest.param(
+        "Amos, J. N., Li, S., 2010. Methods. Introduction. Health Policy Stud. 7, 11–19.",
+        {"title": "Methods. Introduction", "container": "Health Policy Stud"},
+        id="a-one-word-sentence-stays-in-the-title",
+    ),
+    pytest.param(
+        "Ray, T., Udo, K., 2011. “Lean” manufacturing in small hospitals. Health Serv. Res. 46, 10–22.",
+        {"title": "“Lean” manufacturing in small hospitals", "container": "Health Serv. Res.", "volume": "46"},
+        id="a-quoted-word-opens-the-title",
+    ),
+    pytest.param(
+        "[2] P. Orr, “A ‘silent’ switch in the cell cycle,” Mol. Cell. Biol., vol. 3, pp. 4–9, 2001.",
+        {"title": "A ‘silent’ switch in the cell cycle", "container": "Mol. Cell. Biol.", "volume": "3"},
+        id="a-quote-inside-a-quoted-title",
+    ),
+    pytest.param(
+        "Vega, L., and Ito, M. (2004). Fast registration of point clouds. Proc. ICCV 210–218.",
+        {"title": "Fast registration of point clouds", "container": "Proc. ICCV", "volume": None,
+         "pages": ("210", "218")},
+        id="page-range-only-after-a-journal",
+    ),
+    pytest.param(
+        "Cole, B., and Ash, R. (2001). Tobacco sales to minors. Tob. Control 10, II21–II25.",
+        {"container": "Tob. Control", "volume": "10", "pages": ("II21", "II25")},
+        id="pages-with-two-letter-prefix",
+    ),
+    pytest.param(
+        "Lund, Karin. “Drug Prices in Rural Clinics.” In Policy Brief. Rural Health Research Center, 2012. "
+        "http://www.example.org/brief12.pdf.",
+        {"title": "Drug Prices in Rural Clinics", "container": "Policy Brief", "year": 2012},
+        id="book-title-stops-before-publisher-and-year",
+    ),
+    pytest.param(
+        "3. Tishkoff, S. A. & Malaria Genomics Consortium et al. Variation in human malaria resistance. "
+        "Nature 502, 12–19 (2013).",
+        {"authors": ["Tishkoff S. A.", "Malaria Genomics Consortium"], "et_al": True,
+         "title": "Variation in human malaria resistance", "container": "Nature", "volume": "502"},
+        id="nature-organisation-after-ampersand-then-et-al",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_flat_style_rule(text: str, expected: dict[str, Any]) -> None:
+    check_fields(text, expected)
+
+
+def test_an_article_number_label_gives_the_article_number() -> None:
+    c = one("[3] A. Kim and B. Lo, “Tracking contacts with phones,” PLoS One, vol. 9, Art. no. e88123, 2014.")
+    assert c.article_number == "e88123"
+
+
+@pytest.mark.parametrize("name", ["Wiley-Interscience", "Prentice-Hall", "Thomson Brooks/Cole", "Random House",
+                                  "Chapman & Hall", "StataCorp LP", "Stata Corp"])
+def test_publisher_names(name: str) -> None:
+    assert looks_like_publisher(name) is (name != "StataCorp LP")  # a glued name is not split
+
+
+@pytest.mark.parametrize("name", ["Nature", "J. Exp. Biol.", "Annals of Botany", "Hall Journal of Law"])
+def test_journal_names_are_no_publishers(name: str) -> None:
+    assert not looks_like_publisher(name)
