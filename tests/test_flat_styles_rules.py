@@ -138,6 +138,26 @@ CASES = [
          "title": "Variation in human malaria resistance", "container": "Nature", "volume": "502"},
         id="nature-organisation-after-ampersand-then-et-al",
     ),
+    pytest.param(
+        "[4] UNESCO, Global education monitoring report 2020: inclusion and education. Paris: UNESCO Publishing, "
+        "2020.",
+        {"authors": ["UNESCO"], "title": "Global education monitoring report 2020: inclusion and education",
+         "year": 2020, "publisher": "UNESCO Publishing", "place": "Paris"},
+        id="ieee-acronym-organisation-comma-title",
+    ),
+    pytest.param(
+        "[5] World Meteorological Organization, State of the climate: 2021 in review. Geneva: WMO, 2022.",
+        {"authors": ["World Meteorological Organization"], "title": "State of the climate: 2021 in review",
+         "year": 2022},
+        id="ieee-organisation-comma-title",
+    ),
+    pytest.param(
+        "1. United Nations, Department of Economic and Social Affairs, Population Division. World fertility "
+        "report 2015. 2017.",
+        {"authors": ["United Nations, Department of Economic and Social Affairs, Population Division"],
+         "title": "World fertility report 2015"},
+        id="organisation-with-its-divisions-stays-one-name",
+    ),
 ]
 
 
@@ -160,3 +180,11 @@ def test_publisher_names(name: str) -> None:
 @pytest.mark.parametrize("name", ["Nature", "J. Exp. Biol.", "Annals of Botany", "Hall Journal of Law"])
 def test_journal_names_are_no_publishers(name: str) -> None:
     assert not looks_like_publisher(name)
+
+
+def test_an_organisation_then_a_title_the_grammar_cannot_read_is_flagged() -> None:
+    """A short title after "Organisation," reads like a given name; the parse says it is unsure
+    (it used to come back parsed, with the title inside the author's name)."""
+    c = one("[5] National Research Council, Climate stabilization targets. Washington, DC: National Academies "
+            "Press, 2011.")
+    assert c.status != "parsed"

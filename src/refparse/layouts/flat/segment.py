@@ -32,7 +32,7 @@ import re
 from functools import cache
 
 from ...grammar_files import read_sections
-from ...normalize import looks_like_publisher
+from ...normalize import looks_like_organization, looks_like_publisher
 from .names import Piece, scan_authors
 
 #: A same-author dash at a reference's start ("———.", "______.", "---.").
@@ -58,6 +58,21 @@ _DATE = re.compile(
 _ROLE_AFTER_NAMES = re.compile(r"\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Hh]rsg)\.?\)")
 #: An organisation's name in title case, then a colon and the title (Springer's "WHO: Report …").
 _ORG_COLON = re.compile(r"(?:[A-Z][\w&'-]*|of|for|and|the|on)(?: (?:[A-Z][\w&'-]*|of|for|and|the|on)){0,7}:(?= [A-Z])")
+#: An organisation's name then a comma, at a reference's start ("World Health Organization, The global …").
+_ORG_COMMA = re.compile(r"([A-Z][\w&'.-]*(?: (?:[A-Z][\w&'.-]*|of|for|and|the|on)){0,7}),\s")
+_ACRONYM_OR_TEAM = re.compile(r"[A-Z]{2,8}|.*\b(?:Team|Group)")
+
+
+def _org_then_title(name: str, rest: str) -> bool:
+    """Whether ``name, rest`` is an organisation then a title.
+
+    The name reads as an organisation's and the rest does not (else it is
+    one long name: "United Nations, Department of …").
+    """
+    org = looks_like_organization(name) or _ACRONYM_OR_TEAM.fullmatch(name) is not None
+    return org and not looks_like_organization(rest) and len(rest.split()) >= 2
+
+
 #: The editors' role after their names: ", editors.", " (Org.).", ", eds.", " (ed.),".
 _ROLE = re.compile(
     r"\s*[,.]?\s*(?:\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
@@ -376,6 +391,10 @@ class _Cutter:
         if dated is not None:
             self.emit(0, dated.start())
             return dated.start()
+        org = _ORG_COMMA.match(self.text, 0, end)
+        if org is not None and _org_then_title(org.group(1), self.text[org.end() : end]):
+            self.emit(0, org.end(1))  # "WHO, Report on … Package." (IEEE): the organisation, then the title
+            return org.end(1)
         colon = _ORG_COLON.match(self.text)
         if colon is not None and colon.end() < end:  # "WHO: Report on …" (Springer)
             self.emit(0, colon.end() - 1)
