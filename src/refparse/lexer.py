@@ -199,7 +199,7 @@ _SHAPES: list[tuple[str, str]] = [
     ("YEAR", r"(?:1[4-9]\d\d|20\d\d)[a-z]?"),
     ("LONGNUM", r"\d{6,9}"),
     ("NUM", r"\d+"),
-    ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th|Neto|Filho|J[úu]nior|Sobrinho|NETO|FILHO|J[ÚU]NIOR|SOBRINHO"),
+    ("SUFFIX", r"Jr\.?|Sr\.?|II|III|IV|2nd|3rd|[4-9]th|(?i:Neto|Filho|J[úu]nior|Sobrinho)"),
     ("LOC", r"(?:[A-Z]{1,10}|[a-z]{1,2})?\d+(?:[A-Za-z]{1,2}\d*|\.[A-Za-z]?\d+)?|[A-Z]{1,2}-\d+|[ivxlcdm]{1,6}"),
     # "\d+(?:[A-Za-z]\d*)?", not "\d+[A-Za-z]?\d*": the same strings, but a run of digits
     # splits one way only (the other took time quadratic in the run).

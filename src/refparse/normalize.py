@@ -171,8 +171,8 @@ def suffix(text: str | None) -> str | None:
     if not text:
         return None
     t = text.strip().strip(",")
-    if len(t) > 3 and t.isupper():  # "FILHO" (ABNT capitals): in its natural case, as the surname is
-        t = t.capitalize()
+    if len(t) > 3:  # "FILHO" (ABNT capitals): in its natural case, as the surname is ("II", "III" stay)
+        t = natural_case(t)
     return _SUFFIXES.get(t.casefold(), t)
 
 

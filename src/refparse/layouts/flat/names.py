@@ -103,7 +103,7 @@ _CAMEL = re.compile(
 #: A suffix printed before the comma ("Faro Jr., A. C.", "Silveira Neto, S.", "Cominatto Junior, J.L.").
 _SUFFIX_FIRST = r"(?: (?P<suffix_first>Jr\.?|Sr\.?|Neto|Filho|J[úu]nior|Sobrinho|II|III|IV))?"
 #: A suffix ending the surname the pattern took ("Silveira Neto" before the comma).
-_TRAILING_SUFFIX = re.compile(r" (?:Neto|Filho|J[úu]nior|Sobrinho|NETO|FILHO|J[ÚU]NIOR|SOBRINHO|Jr\.?|Sr\.?)$")
+_TRAILING_SUFFIX = re.compile(r" (?:(?i:Neto|Filho|J[úu]nior|Sobrinho)|Jr\.?|Sr\.?)$")
 _FAMILY_COMMA_INITIALS = re.compile(
     rf"(?P<family>{_SURNAME}?){_SUFFIX_FIRST}, ?(?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}"
 )

@@ -54,8 +54,9 @@ _DATE = re.compile(
     rf"\(\s*(?:{_YEAR}(?:\s*[,/]\s*[^()]{{0,30}})?|n\.\s?d\.?|s\.\s?d\.?|[Ii]n press|[Ff]orthcoming|[Nn]o date)\s*\)"
     rf"[.,:;]?|{_YEAR}[.,:](?=\s|$|[A-Z\u00c0-\u00de][a-z])|(?:[Ii]n press|[Nn]o prelo|[Ee]n prensa)[.,:](?=\s)"
 )
-#: The editors' role in brackets right after their names ("(orgs.)", "(Eds.)", "(ed.)").
-_ROLE_AFTER_NAMES = re.compile(r"\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Hh]rsg)\.?\)")
+#: The editors' role in brackets ("(orgs.)", "(Eds.)", "(ed.)"), and right after their names.
+_BRACKETED_ROLE = r"\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
+_ROLE_AFTER_NAMES = re.compile(_BRACKETED_ROLE)
 #: An organisation's name in title case, then a colon and the title (Springer's "WHO: Report …").
 _ORG_COLON = re.compile(r"(?:[A-Z][\w&'-]*|of|for|and|the|on)(?: (?:[A-Z][\w&'-]*|of|for|and|the|on)){0,7}:(?= [A-Z])")
 #: An organisation's name then a comma, at a reference's start ("World Health Organization, The global …").
@@ -75,7 +76,7 @@ def _org_then_title(name: str, rest: str) -> bool:
 
 #: The editors' role after their names: ", editors.", " (Org.).", ", eds.", " (ed.),".
 _ROLE = re.compile(
-    r"\s*[,.]?\s*(?:\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
+    rf"\s*[,.]?\s*(?:{_BRACKETED_ROLE}"
     r"|(?:[Ee]ditors?|[Ee]ds?|[Oo]rgs?|[Cc]oords?|[Oo]rganizador(?:a|es|as)?|[Ee]ditor(?:a|es|as)"
     r"|[Cc]oordenador(?:a|es|as)?|[Cc]oordinador(?:a|es|as)?)\b\.?)[.,:]?\s*"
 )
@@ -213,7 +214,7 @@ _WHOLE = re.compile(
     r"|ISBN(?:-1[03])?:?\s?[0-9][0-9Xx -]{8,20}[0-9Xx]"
     r"|[Aa]r[Xx]iv:\s?\S+?(?=[.,;]?(?:\s|$))"
     r"|\[[^\]]{2,40}\]"
-    r"|\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
+    rf"|{_BRACKETED_ROLE}"
     r"|\b\d{1,2}(?:\.|[ª°º]|st|nd|rd|th)?\s?(?:ed\.|edn\.?|edição|edición|edition)"
 )
 #: After a comma: more of a place, then a colon and a publisher (", IL, USA: University …").
