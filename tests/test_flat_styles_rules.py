@@ -158,6 +158,53 @@ CASES = [
          "title": "World fertility report 2015"},
         id="organisation-with-its-divisions-stays-one-name",
     ),
+    pytest.param(
+        "Okafor, Ruth. “Seed Banks in Dry Forests.” Tropical Restoration: Methods and Cases, edited by Lena Vogt "
+        "and Omar Haddad, Island Press, 2015, pp. 41–58.",
+        {"title": "Seed Banks in Dry Forests", "container": "Tropical Restoration: Methods and Cases",
+         "publisher": "Island Press", "year": 2015, "pages": ("41", "58"), "type": "chapter"},
+        id="mla-chapter-book-edited-by-then-publisher",
+    ),
+    pytest.param(
+        "Brandt, Ilse, et al. “Sparse Coding of Odours.” Advances in Neural Systems 12, edited by Paul Moreau et al., "
+        "Morgan Kaufmann Publishers, Inc., 2000, pp. 77–84.",
+        {"container": "Advances in Neural Systems 12", "publisher": "Morgan Kaufmann Publishers, Inc.",
+         "type": "chapter"},
+        id="mla-chapter-editors-et-al-and-a-firm-ending",
+    ),
+    pytest.param(
+        "Das, Priya K., and Tom Weller. “Rainfall and Rice Yields.” Field Crops Research, vol. 88, 2004, pp. 1–12.",
+        {"authors": ["Das Priya K.", "Weller Tom"], "container": "Field Crops Research", "volume": "88"},
+        id="mla-surname-that-reads-as-a-particle-first",
+    ),
+    pytest.param(
+        "Weller, Tom, and Priya K. Das. “Rainfall and Rice Yields.” Field Crops Research, vol. 88, 2004, pp. 1–12.",
+        {"authors": ["Weller Tom", "Das Priya K."], "title": "Rainfall and Rice Yields"},
+        id="mla-surname-that-reads-as-a-particle-last",
+    ),
+    pytest.param(
+        "BLOCH, M. The Historian's Craft. Trans. Peter Putnam and Joan Reed. New York: Vintage Books, 1953.",
+        {"title": "The Historian's Craft", "container": None, "publisher": "Vintage Books", "place": "New York",
+         "type": "book"},
+        id="translator-credit-is-no-container",
+    ),
+    pytest.param(
+        "PLATÃO. A República. 3. ed. Trad. de M. H. Rocha Pereira, S. J. e A. Lobo. Lisboa: Gulbenkian, 1980.",
+        {"title": "A República", "container": None, "publisher": "Gulbenkian", "place": "Lisboa", "type": "book"},
+        id="abnt-translator-credit-with-initials",
+    ),
+    pytest.param(
+        "KANT, I. Kritik der Urteilskraft. Werkausgabe in zwölf Bänden. Frankfurt/Main: Suhrkamp, 1974.",
+        {"title": "Kritik der Urteilskraft. Werkausgabe in zwölf Bänden", "container": None,
+         "place": "Frankfurt/Main", "publisher": "Suhrkamp"},
+        id="abnt-book-subtitle-runs-to-a-place-with-a-slash",
+    ),
+    pytest.param(
+        "Sadoul, Georges. Dictionary of Films. Ed. and trans. Peter Morris. Berkeley: University of California "
+        "Press, 1972.",
+        {"title": "Dictionary of Films", "publisher": "University of California Press", "type": "book"},
+        id="chicago-editor-and-translator-credit-ends-the-title",
+    ),
 ]
 
 

@@ -98,6 +98,7 @@ _SIMPLE = {
     "thesis": ("genre", "stripped"),
     "status": ("note", "text"),
     "contrib": ("note", "stripped"),
+    "edited": ("note", "stripped"),
     "arxiv": ("note", "text"),
 }
 
@@ -245,6 +246,23 @@ def _year_after(items: list[Any], seg: Part) -> bool:
     return False
 
 
+def _edited_book(s: _Steps, segments: list[tuple[Part, Any]], edited: Part) -> bool:
+    """"“Chapter.” Book, edited by A and B, Publisher, 2008, pp. 1–9" (MLA): a chapter.
+
+    The editors' credit follows the book's title, as "In:" precedes it in
+    other styles; the segments after the credit are the publisher.
+    """
+    before = [seg for seg, _ in segments if seg.at < edited.at]
+    if not before:
+        return False  # "Book. Edited by A, Publisher": the book's own editors
+    s.add("container_title", "journal", before[-1].value)
+    for seg, _ in segments:
+        if seg.at > edited.at:
+            s.add("publisher", "text", seg.value)
+    s.add("type", "const", "chapter")
+    return True
+
+
 def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
     """Give the plain segments their roles and choose the item type."""
     if s.has("type"):
@@ -264,6 +282,9 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
             if len(after) > 2:
                 s.add("publisher_place", "text", after[2].value)
         s.add("type", "const", "chapter")
+        return
+    edited = next((c for c in parts if c.kind == "edited"), None)
+    if edited is not None and _edited_book(s, segments, edited):
         return
 
     if journal_like or s.has("container_title"):

@@ -285,6 +285,7 @@ class PartsTransformer(Transformer[Tok, Any]):
     thesis = _single("thesis")
     status = _single("status")
     contrib = _single("contrib")
+    edited = _single("edited")
 
     def start(self, c: list[Any]) -> list[Any]:
         return c

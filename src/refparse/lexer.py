@@ -132,8 +132,16 @@ _KEYWORDS: list[tuple[str, str]] = [
     # "Coordenação …" start the names of organisations: not here)
     (
         "CONTRIB",
-        r"(?P<V_CONTRIB>(?:Trad\.(?: cast\.)?|Tradução de|Traducción de|Translated by|Trans\.|Org\.|Coord\.)"
+        r"(?P<V_CONTRIB>(?:Trad\.(?: cast\.)?(?: de)?|Tradução de|Traducción de|[Tt]ranslated by|Trans\.|Transl\."
+        r"|Org\.|Coord\.)"
         r" [A-Z\u00c0-\u00de\u00ab\u201c].*)",
+    ),
+    # "edited by Stefan Kotz and Nina L. Johnson" after a book's title (MLA: "“Chapter.” Book, edited by …,
+    # Publisher, 1973"): the editors' credit, one element, which makes the text before it a book
+    (
+        "EDITED",
+        r"(?P<V_EDITED>(?:[Ee]dited|[Ee]dited and translated|Ed\. and trans\.) by [A-Z\u00c0-\u00de].*"
+        r"|Ed\. and trans\. [A-Z\u00c0-\u00de].*)",
     ),
     (
         "EPUB",
@@ -574,6 +582,8 @@ def tokens(elements: Iterable[str]) -> Tokens:
                 _names_before(kind, types, values)
             elif kind == "YEAR" and len(types) >= 3:
                 _untitled_journal(types, values)
+            elif kind == "DOT" and types and types[-1] == "PARTICLE":
+                _surname_particle(types, values)
             types.append(kind)
             values.append(value)
             numbers.append(number)
@@ -581,6 +591,17 @@ def tokens(elements: Iterable[str]) -> Tokens:
 
 
 _NAME_START = frozenset({"SEMI", "AND"})
+
+
+def _surname_particle(types: list[str], values: list[str]) -> None:
+    """``Anna V.`` ``Das`` then ``.``: a surname that reads as a particle ends a name printed given first.
+
+    A particle is followed by the rest of its surname; one capitalised word
+    right after given names and before a full stop is the surname itself.
+    """
+    if (len(types) >= 2 and types[-2] == "TEXT" and " " not in values[-1] and values[-1][:1].isupper()
+            and _LAST_INITIAL.search(values[-2])):
+        types[-1] = "TEXT"
 #: Suffixes that read like two initials in mixed case after a surname.
 _SUFFIX_WORDS = frozenset({"Jr", "Sr"})
 #: Tokens after which a text cannot be a given name printed in full: it is a surname then.
@@ -630,6 +651,8 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
       starts (the list's start, after ``;`` or ``and``, or after dotted
       initials and a comma: ``ALI, S., KHAN, N.``) are a surname, not
       initials (``LIMA``, ``SADE``, ``KHAN`` look like them);
+    * ``Das`` then ``,`` where a name starts: a surname that reads as a
+      particle, which a comma never follows;
     * ``BARTHES`` ``,`` ``Roland`` then anything but initials or another
       name part: ``Roland`` is the given name printed in full (ABNT, MLA,
       Chicago), a ``GIVEN``.
@@ -641,7 +664,11 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
             # "ALI, S., KHAN, N." (Harvard in capitals): after dotted initials and a comma, a name starts
             or (len(types) >= 3 and types[-2] == "COMMA" and types[-3] == "INIT" and values[-3].endswith("."))
         )
-        if start and _CAPS_WORD.fullmatch(values[-1]):
+        # "Das" then ",": a surname that is also a particle ("Das, Anna V."): no particle before a comma
+        particle = types and types[-1] == "PARTICLE" and (len(types) == 1 or types[-2] in _NAME_START) and (
+            values[-1][:1].isupper() and " " not in values[-1]
+        )
+        if (start and _CAPS_WORD.fullmatch(values[-1])) or particle:
             types[-1] = "TEXT"
     if len(types) < 3 or types[-2] != "COMMA":
         return

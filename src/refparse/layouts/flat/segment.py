@@ -133,12 +133,12 @@ _BOOK_TAIL = re.compile(
 #: A book's "Place: Publisher, year" (ABNT, Vancouver): a sentence that starts with a place,
 #: then a colon, a publisher and a year.
 _PLACE_PUBLISHER_YEAR = re.compile(
-    rf"(?<=[.?!] )[A-Z\u00c0-\u00de][\w\u00c0-\u017f' -]{{1,40}}(?:\([^()]{{1,20}}\))?(?:, [A-Z]{{2}})?: "
+    rf"(?<=[.?!] )[A-Z\u00c0-\u00de][\w\u00c0-\u017f'/ -]{{1,40}}(?:\([^()]{{1,20}}\))?(?:, [A-Z]{{2}})?: "
     rf"[^.;:]{{2,80}}?\s?[,;] ?{_YEAR}"
 )
 #: What a title does not run on over: an edition, a genre, a date, a label, a link.
 _NOT_TITLE = re.compile(
-    rf"\b(?:Trad|Org|Coord|Trans)\.\s|\b(?:Tradução|Organização|Translated by|Edited by)\b"
+    rf"\b(?:Trad|Org|Coord|Trans|Transl)\.\s|\bEd\. and trans\.|\b(?:Tradução|Organização|Translated by|Edited by)\b"
     rf"|\bed\.|\bedn\b|\bedition\b|\[|\b{_YEAR}\b|https?://|\b(?:vol|v|n|no|pp?)\. ?\d|\bIn:"
 )
 #: A thesis or a report in brackets after a title ("[Tese de Doutorado]", "[dissertação]"): the title
@@ -221,6 +221,8 @@ _WHOLE = re.compile(
 _PLACE_COLON = re.compile(
     r",(?: [A-Z\u00c0-\u00de][\w.\u00c0-\u017f'-]*){1,3}(?:,(?: [A-Z][\w.'-]*){1,3}){0,2}: [A-Z\u00c0-\u00de]"
 )
+#: A firm's legal ending after a comma ("Curran Associates, Inc.", "Wiley-VCH, GmbH"), never an initial.
+_FIRM = re.compile(r", (?:Inc|Ltd|LLC|GmbH|Co|Corp|S\.A|PLC|plc)\b\.?(?=[,;.]?(?:\s|$))")
 #: Words in brackets that belong to the word before them ("(D.C.)", "(New York)", "(Botucatu)"),
 #: not a label ("(Eds.)", "(Org.)") nor a number.
 _BRACKETED = re.compile(
@@ -524,6 +526,18 @@ class _Cutter:
         if group.start() - p > 200 or not all(_abbreviated(text[a:b].strip(" .")) or _dotted_words(text[a:b], 12)
                                                for a, b in pieces[:-1]):
             return p
+        # "“Title.” Book, edited by Stefan Kotz and Nina L. Johnson, Springer, 1973" (MLA): the book, then
+        # the credit (searched in the whole text: its look-aheads read past the group's start)
+        credit = _CREDIT.search(text, p)
+        if credit is not None and credit.end() <= group.start():
+            end = credit.start()
+            while end > p and text[end - 1] in " ,":
+                end -= 1
+            self._container(p, end)
+            self.emit(end, credit.start())
+            self.emit(credit.start(), credit.end())
+            self._whole(credit.end(), group.start())
+            return group.start()
         self._container(p, group.start(), place=_VOLUME_LABEL.match(text, group.start()) is not None)
         return group.start()
 
@@ -698,6 +712,11 @@ class _Cutter:
     def _whole(self, p: int, end: int) -> None:
         """Identifiers and dated notes whole; the plain text between them cut at its marks."""
         text = self.text
+        credit = _CREDIT.search(text, p)
+        if credit is not None and credit.end() <= end:  # "Trans. Hugh Tomlinson and Barbara Habberjam.": one note
+            self._whole(p, credit.start())
+            self.emit(credit.start(), credit.end())
+            p = credit.end()
         for m in _WHOLE.finditer(text, p, end):
             self._plain(p, m.start())
             self.emit(m.start(), m.end())
@@ -720,8 +739,8 @@ class _Cutter:
                 continue
             if mark == "." and self._label_dot(p, m.start(1)):
                 continue
-            if mark == "," and _PLACE_COLON.match(text, m.start(1), end):
-                continue
+            if mark == "," and (_PLACE_COLON.match(text, m.start(1), end) or _FIRM.match(text, m.start(1), end)):
+                continue  # ", IL, USA: University …"; "Curran Associates, Inc.": a firm's ending is its name's
             if mark == ":" and _COLON_LABEL.search(text, p, m.start(1)):
                 continue  # "PMid:", "DOI:", "Available from:" — the label with its colon
             if mark == "(":
@@ -773,6 +792,23 @@ class _Cutter:
 
 
 _WORD = re.compile(r"\S+")
+_CREDIT_INITIAL = r"[A-Z\u00c0-\u00de]\.(?:-[A-Z]\.)?"
+_CREDIT_WORD = r"(?:[A-Z\u00c0-\u00de][\w\u00c0-\u017f'\u2019-]+|d[aeo]s?|van|von|der)"
+_CREDIT_NAME = rf"(?:(?:{_CREDIT_INITIAL}) ?)*{_CREDIT_WORD}(?: {_CREDIT_WORD})*|(?:{_CREDIT_INITIAL} ?)+"
+#: A translator's or an editor's credit after a title, its names with it ("Trans. Hugh Tomlinson and
+#: Barbara Habberjam.", "Trad. de J. Oliveira Santos, S. J. e A. Ambrósio.", MLA's "Book, edited by
+#: Stefan Kotz and Nina L. Johnson, Springer"): one note, which the lexer reads as CONTRIB (EDITED for
+#: editors). Cut at its marks, a name after a comma would read as a container. It stops before a
+#: place and its publisher (", London: Methuen") and before a publisher and a year (", Springer, 1973").
+_CREDIT = re.compile(
+    r"(?:(?<=[.] )(?:Trad\.(?: cast\.)?(?: de)?|Tradução de|Traducción de|Translated by|Trans\.|Transl\."
+    r"|Ed\. and trans\.|Edited and translated by)"
+    r"|(?<=, )(?:edited|translated|edited and translated) by) "
+    rf"(?=[A-Z\u00c0-\u00de])(?:{_CREDIT_NAME})"
+    rf"(?:(?:,? (?:and|e|y|&) |, (?!(?:{_CREDIT_NAME}),\s{_YEAR}))(?:{_CREDIT_NAME}))*"
+    r"(?: et al\.)?"
+    r"(?=[.,;]?(?:\s|$))"
+)
 #: A sentence of words, a comma and a year: a book's publisher and date ("… Management, 2000."), which
 #: a book's title does not run on into (a year alone may be the title's: "Comput. Interv. 2004").
 _PUBLISHER_DATE = re.compile(rf"\s*[^.\d]*[^\W\d_][^.\d]*,\s*{_YEAR}(?:\.?\s*$|\.\s)")
