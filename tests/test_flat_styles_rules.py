@@ -205,6 +205,29 @@ CASES = [
         {"title": "Dictionary of Films", "publisher": "University of California Press", "type": "book"},
         id="chicago-editor-and-translator-credit-ends-the-title",
     ),
+    pytest.param(
+        "Lima, R. A. (2021, 3 de março). Escolas rurais reabrem no interior. Jornal do Campo. "
+        "https://example.org/escolas",
+        {"authors": ["Lima R. A."], "year": 2021, "title": "Escolas rurais reabrem no interior"},
+        id="apa-portuguese-day-and-month-after-the-year",
+    ),
+    pytest.param(
+        "Lima, R. A. (2021, 1º de março). Escolas rurais reabrem no interior. Jornal do Campo. "
+        "https://example.org/escolas",
+        {"authors": ["Lima R. A."], "year": 2021},
+        id="apa-portuguese-first-of-the-month",
+    ),
+    pytest.param(
+        "Lima, R. A. (2021, March 3). Rural schools reopen. Field News. https://example.org/schools",
+        {"authors": ["Lima R. A."], "year": 2021, "title": "Rural schools reopen"},
+        id="apa-month-and-day-after-the-year",
+    ),
+    pytest.param(
+        "Okoro, C.E., & Bello, T.A. Leaf extracts against fungal rot in yam. 2019. Afr J Plant Sci 13: 211-219.",
+        {"title": "Leaf extracts against fungal rot in yam", "year": 2019, "container": "Afr J Plant Sci",
+         "volume": "13", "pages": ("211", "219")},
+        id="year-between-the-title-and-the-journal",
+    ),
 ]
 
 
@@ -227,6 +250,12 @@ def test_publisher_names(name: str) -> None:
 @pytest.mark.parametrize("name", ["Nature", "J. Exp. Biol.", "Annals of Botany", "Hall Journal of Law"])
 def test_journal_names_are_no_publishers(name: str) -> None:
     assert not looks_like_publisher(name)
+
+
+def test_a_portuguese_date_gives_its_month_and_day() -> None:
+    c = one("Lima, R. A. (2021, 1º de março). Escolas rurais reabrem no interior. Jornal do Campo. "
+            "https://example.org/escolas")
+    assert c.date is not None and (c.date.year, c.date.month, c.date.day) == (2021, 3, 1)
 
 
 def test_an_organisation_then_a_title_the_grammar_cannot_read_is_flagged() -> None:

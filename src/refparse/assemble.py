@@ -231,6 +231,11 @@ def _segments(items: list[Any]) -> list[tuple[Part, Any]]:
     return out
 
 
+def _numbered(pub: Part) -> bool:
+    """A volume–issue–pages group with numbers, not a year alone ("Title. 2017. J Nat Prod Resour 3: 94")."""
+    return any(pub.value.get(k) is not None for k in _NUMBERS)
+
+
 def _sep_then_year(items: list[Any], seg: Part, nxt: Any) -> bool:
     """``Publisher; 2005`` or ``Publisher, 2005``: a separator, then the year."""
     return isinstance(nxt, Tok) and nxt.type in ("SEMI", "COMMA") and _year_after(items, seg)
@@ -288,7 +293,7 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
         return
 
     if journal_like or s.has("container_title"):
-        first = next((c for c in parts if c.kind in ("pub", "journal_pages")), None)
+        first = next((c for c in parts if c.kind == "journal_pages" or (c.kind == "pub" and _numbered(c))), None)
         before = [(seg, nxt) for seg, nxt in segments if first is None or seg.at < first.at]
         if len(before) >= 2 and first is not None and first.value.get("labelled") and before[-2][0].tail == "COMMA":
             # "Educação e Pesquisa, São Paulo, v. 34" (ABNT): the journal, then its place

@@ -150,7 +150,10 @@ _KEYWORDS: list[tuple[str, str]] = [
     ),
     ("ISBN", r"ISBN(?:-1[03])?:? ?(?P<V_ISBN>[0-9][0-9Xx -]{8,20})"),
     ("ARXIV", r"(?P<V_ARXIV>arXiv: ?\S+)"),
-    ("MONTH", r"(?:\d{1,2} )?" + _MONTHS + r"(?: ?[-/\u2013] ?" + _MONTHS + r")?(?: \d{1,2}(?:st|nd|rd|th)?)?"),
+    (  # "June 13th", "13 June", "7 de julho", "1º de setembro", "Jan-Feb"
+        "MONTH",
+        r"(?:\d{1,2}[º°]?(?: de)? )?" + _MONTHS + r"(?: ?[-/\u2013] ?" + _MONTHS + r")?(?: \d{1,2}(?:st|nd|rd|th)?)?",
+    ),
     (
         "EDITION",
         r"(?P<V_EDITION>\d+(?:st|nd|rd|th|ª|º|a|\.)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth"

@@ -26,7 +26,7 @@ _PMCID = re.compile(r"(?:PMC(?:ID)?:?\s*)?(?:PMC)?(\d{4,9})", re.I)
 _URL = re.compile(r"(?:https?|ftp)://\S+$")
 _NOT_ISBN = re.compile(r"[^0-9Xx]")
 _WORD = re.compile(r"[A-Za-z]+")
-_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
+_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|º|°)?(?!\w)")
 _YEAR = re.compile(r"\s*(\d{4})([a-z])?\s*")
 _SUPPL = re.compile(r"(?:(?P<n>\d+)\s+)?(?:suppl?(?:ement)?\.?)(?:\s*(?P<s>\w+))?", re.I)
 
@@ -369,6 +369,8 @@ def month(text: str | None) -> int | None:
     if not text:
         return None
     m = _WORD.search(text)
+    if m is not None and m.group(0).casefold() in ("de", "del"):  # "7 de julho", "1º de setembro"
+        m = _WORD.search(text, m.end())
     if not m:
         return None
     word = m.group(0).casefold()

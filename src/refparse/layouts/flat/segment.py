@@ -54,6 +54,8 @@ _DATE = re.compile(
     rf"\(\s*(?:{_YEAR}(?:\s*[,/]\s*[^()]{{0,30}})?|n\.\s?d\.?|s\.\s?d\.?|[Ii]n press|[Ff]orthcoming|[Nn]o date)\s*\)"
     rf"[.,:;]?|{_YEAR}[.,:](?=\s|$|[A-Z\u00c0-\u00de][a-z])|(?:[Ii]n press|[Nn]o prelo|[Ee]n prensa)[.,:](?=\s)"
 )
+#: A date in brackets with its month and day after the year ("(2023, July 7)", "(2023, 1º de setembro)").
+_DAY_IN_DATE = re.compile(rf"\(\s*{_YEAR}\s*,\s*([^()]*?[^\W\d_][^()]*?)\s*\)")
 #: The editors' role in brackets ("(orgs.)", "(Eds.)", "(ed.)"), and right after their names.
 _BRACKETED_ROLE = r"\((?:[Oo]rgs?|[Ee]ds?|[Cc]oords?|[Ee]ditors?|[Cc]omps?|[Dd]irs?|[Hh]rsg)\.?\)"
 _ROLE_AFTER_NAMES = re.compile(_BRACKETED_ROLE)
@@ -426,7 +428,13 @@ class _Cutter:
         if m is None:
             return p
         self.emit(p, q)
-        self.emit(q, m.end())
+        day = _DAY_IN_DATE.match(self.text, q, m.end())
+        if day is not None:  # "(2023, July 7).", "(2023, 7 de julho).": the month and day one element
+            self.emit(q, day.start(1))
+            self.emit(*day.span(1))
+            self.emit(day.end(1), m.end())
+        else:
+            self.emit(q, m.end())
         return m.end()
 
     def title(self, p: int) -> int:
@@ -565,7 +573,19 @@ class _Cutter:
             dotted = text[pieces[first][0] : pieces[first][1]].rstrip().endswith(".")  # "Virol.", not "Cell 2009"
             if head is not None and dotted and _abbreviated(tail, loose=True):
                 pieces[first - 1 : first] = [(a, head + 1), (head + 1, b)]
-        if first > 0:
+        if first > 1 and _YEAR_SENTENCE.fullmatch(text, *pieces[first - 1]):
+            # "Title. 2017. J Nat Prod Resour 3: 94-96": the year between them is the date, not the title's
+            a, b = pieces[first - 1]
+            year = _YEAR_SENTENCE.fullmatch(text, a, b)
+            title_end = pieces[first - 2][1]
+            mark = title_end - 1
+            while mark > q and text[mark] in " .":
+                mark -= 1
+            self.emit(q, mark + 1)
+            self.emit(mark + 1, year.start(1))  # type: ignore[union-attr]
+            self.emit(*year.span(1))  # type: ignore[union-attr]
+            self.emit(year.end(1), pieces[first][0])  # type: ignore[union-attr]
+        elif first > 0:
             title_end = pieces[first - 1][1]
             mark = title_end - 1
             while mark > q and text[mark] in " .":
@@ -792,6 +812,8 @@ class _Cutter:
 
 
 _WORD = re.compile(r"\S+")
+#: A sentence that is a year alone (" 2017."), between a title and its journal.
+_YEAR_SENTENCE = re.compile(rf"\s*({_YEAR})\.?\s*")
 _CREDIT_INITIAL = r"[A-Z\u00c0-\u00de]\.(?:-[A-Z]\.)?"
 _CREDIT_WORD = r"(?:[A-Z\u00c0-\u00de][\w\u00c0-\u017f'\u2019-]+|d[aeo]s?|van|von|der)"
 _CREDIT_NAME = rf"(?:(?:{_CREDIT_INITIAL}) ?)*{_CREDIT_WORD}(?: {_CREDIT_WORD})*|(?:{_CREDIT_INITIAL} ?)+"
