@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from refparse.normalize import looks_like_publisher
+from refparse.normalize import looks_like_publisher, looks_like_publishing_body
 from test_flat import check_fields, one
 
 CASES = [
@@ -228,6 +228,33 @@ CASES = [
          "volume": "13", "pages": ("211", "219")},
         id="year-between-the-title-and-the-journal",
     ),
+    pytest.param(
+        "May, Robert M., and Kenji Ito. “Stability in Model Ecosystems.” Nature 238 (1972): 413–14.",
+        {"authors": ["May Robert M.", "Ito Kenji"], "year": 1972, "container": "Nature"},
+        id="chicago-surname-that-reads-as-a-month",
+    ),
+    pytest.param(
+        "Summer, Emma J., and Ravi Iyer. “Phage Genes in Soil.” Soil Biology 10 (2007): 410–17.",
+        {"authors": ["Summer Emma J.", "Iyer Ravi"], "title": "Phage Genes in Soil"},
+        id="chicago-surname-that-reads-as-a-season",
+    ),
+    pytest.param(
+        "Ota, Mei, Lina Park, X. Du, and Laura C. Wu. “Granules in Gels.” Cell 149 (2012): 753–67.",
+        {"authors": ["Ota Mei", "Park Lina", "Du X.", "Wu Laura C."], "volume": "149"},
+        id="chicago-initials-then-a-surname-that-reads-as-a-particle",
+    ),
+    pytest.param(
+        "UNICEF. The State of the World's Children 2019: Food and Nutrition. United Nations Children's Fund "
+        "Organization, 2019.",
+        {"title": "The State of the World's Children 2019: Food and Nutrition", "container": None,
+         "publisher": "United Nations Children's Fund Organization", "type": "book"},
+        id="chicago-an-organisation-as-the-publisher",
+    ),
+    pytest.param(
+        "Moreau, Paul. “Sampling Designs.” In Academic Press. 1999.",
+        {"title": "Sampling Designs", "container": "Academic Press", "year": 1999},
+        id="chicago-year-after-the-book",
+    ),
 ]
 
 
@@ -250,6 +277,13 @@ def test_publisher_names(name: str) -> None:
 @pytest.mark.parametrize("name", ["Nature", "J. Exp. Biol.", "Annals of Botany", "Hall Journal of Law"])
 def test_journal_names_are_no_publishers(name: str) -> None:
     assert not looks_like_publisher(name)
+
+
+@pytest.mark.parametrize(("name", "body"), [("World Health Organization", True), ("Ford Foundation", True),
+                                            ("Bulletin of the World Health Organization", False),
+                                            ("Psychiatric Services", False), ("Health Affairs", False)])
+def test_a_publishing_body_is_no_journal(name: str, body: bool) -> None:
+    assert looks_like_publishing_body(name) is body
 
 
 def test_a_portuguese_date_gives_its_month_and_day() -> None:

@@ -215,7 +215,7 @@ def journal(vals: list[str], field: str, i: int) -> Fields:
 def container_or_publisher(vals: list[str], field: str, i: int) -> Fields:
     """A lone segment after the title: a journal, unless it reads as a publisher."""
     value = vals[i]
-    if nz.looks_like_publisher(value):
+    if nz.looks_like_publisher(value) or nz.looks_like_publishing_body(value):
         return {"publisher": value, "type": "book"}
     return {"container_title": nz.journal_name(value), "type": "article-journal"}
 

@@ -654,8 +654,9 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
       starts (the list's start, after ``;`` or ``and``, or after dotted
       initials and a comma: ``ALI, S., KHAN, N.``) are a surname, not
       initials (``LIMA``, ``SADE``, ``KHAN`` look like them);
-    * ``Das`` then ``,`` where a name starts: a surname that reads as a
-      particle, which a comma never follows;
+    * ``Das`` then ``,`` where a name starts or after initials: a surname
+      that reads as a particle, which a comma never follows; ``May`` or
+      ``Summer`` then ``,`` at the list's start: a surname, not a month;
     * ``BARTHES`` ``,`` ``Roland`` then anything but initials or another
       name part: ``Roland`` is the given name printed in full (ABNT, MLA,
       Chicago), a ``GIVEN``.
@@ -667,11 +668,13 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
             # "ALI, S., KHAN, N." (Harvard in capitals): after dotted initials and a comma, a name starts
             or (len(types) >= 3 and types[-2] == "COMMA" and types[-3] == "INIT" and values[-3].endswith("."))
         )
-        # "Das" then ",": a surname that is also a particle ("Das, Anna V."): no particle before a comma
-        particle = types and types[-1] == "PARTICLE" and (len(types) == 1 or types[-2] in _NAME_START) and (
-            values[-1][:1].isupper() and " " not in values[-1]
-        )
-        if (start and _CAPS_WORD.fullmatch(values[-1])) or particle:
+        # "Das" then ",": a surname that is also a particle ("Das, Anna V.", "…, X. Du, and …"): no particle
+        # before a comma; "May" or "Summer" then "," at the list's start: a surname, not a month
+        surname = types and (
+            (types[-1] == "PARTICLE" and (len(types) == 1 or types[-2] in _NAME_START or types[-2] == "INIT"))
+            or (types[-1] == "MONTH" and len(types) == 1)
+        ) and values[-1][:1].isupper() and values[-1].isalpha()
+        if (start and _CAPS_WORD.fullmatch(values[-1])) or surname:
             types[-1] = "TEXT"
     if len(types) < 3 or types[-2] != "COMMA":
         return

@@ -275,6 +275,24 @@ def looks_like_publisher(text: str) -> bool:
     return bool(words & roles["publisher"]) and not words & roles["journal"]
 
 
+#: Organisation words that no journal's name holds without a journal word ("Psychiatric Services",
+#: "Health Affairs" are journals; "World Health Organization" publishes).
+_PUBLISHING_BODY = frozenset(
+    "organization organisation foundation institute ministry agency commission council office bureau "
+    "department administration consortium committee".split()
+)
+
+
+def looks_like_publishing_body(text: str) -> bool:
+    """Whether a lone name after a title reads as the body that published it, not as a journal.
+
+    ``World Health Organization``, ``R Foundation for Statistical Computing``:
+    one of :data:`_PUBLISHING_BODY`'s words, and no journal word.
+    """
+    words = {w.casefold() for w in _WORDS.findall(text)}
+    return bool(words & _PUBLISHING_BODY) and not words & _role_words()["journal"]
+
+
 def looks_like_organization(text: str) -> bool:
     """Whether a name holds a word only organisations' names hold ("General Accounting Office")."""
     return any(w.casefold() in _role_words()["organization"] for w in _WORDS.findall(text))

@@ -710,6 +710,9 @@ class _Cutter:
             if looks_like_publisher(rest.split(",")[0]):
                 end = comma.start()
                 break
+        year = _DOT_YEAR.search(text, p)  # "In Cengage Learning. 2006.": the date after the book
+        if year is not None and year.start() < end:
+            end = year.start()
         pieces = self._pieces(p, end, strict=True)
         if len(pieces) > 1:
             k = 1
@@ -812,6 +815,8 @@ class _Cutter:
 
 
 _WORD = re.compile(r"\S+")
+#: A full stop, then a year that ends the reference ("In Cengage Learning. 2006."; not "Interv. 2010, Springer").
+_DOT_YEAR = re.compile(rf"\.\s+{_YEAR}(?=\.?\s*$)")
 #: A sentence that is a year alone (" 2017."), between a title and its journal.
 _YEAR_SENTENCE = re.compile(rf"\s*({_YEAR})\.?\s*")
 _CREDIT_INITIAL = r"[A-Z\u00c0-\u00de]\.(?:-[A-Z]\.)?"
