@@ -255,6 +255,27 @@ CASES = [
         {"title": "Sampling Designs", "container": "Academic Press", "year": 1999},
         id="chicago-year-after-the-book",
     ),
+    pytest.param(
+        "4. Lund K. Handbook of Soil Fungi. Academic Press; 2011:312.",
+        {"title": "Handbook of Soil Fungi", "container": None, "publisher": "Academic Press", "year": 2011,
+         "type": "book"},
+        id="ama-publisher-then-year-and-pages",
+    ),
+    pytest.param(
+        "4. Lund K. Soil fungi in winter. Mycologia; 2011:312.",
+        {"container": "Mycologia", "publisher": None, "year": 2011},
+        id="ama-journal-then-year-and-pages-stays-a-journal",
+    ),
+    pytest.param(
+        "5. Lund, K. & Berg, T. Soil fungi in winter. Fungal Ecology 45, (2019).",
+        {"container": "Fungal Ecology", "volume": "45", "year": 2019, "pages": None},
+        id="nature-volume-comma-year-no-pages",
+    ),
+    pytest.param(
+        "6. Lund, K. & Berg, T. Soil fungi in winter. eLife e04512 (2015).",
+        {"container": "eLife", "volume": None, "pages": ("e04512", None), "year": 2015},
+        id="nature-article-number-without-a-volume",
+    ),
 ]
 
 

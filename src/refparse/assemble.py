@@ -299,6 +299,9 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
             # "Educação e Pesquisa, São Paulo, v. 34" (ABNT): the journal, then its place
             s.add("container_title", "journal", before[-2][0].value)
             s.add("publisher_place", "text", before[-1][0].value)
+        elif before and first is not None and first.kind == "pub" and first.value["shape"] == "year_pages":
+            # "WHO Press; 2008:146" (AMA books): no volume, so the name decides — a journal or a publisher
+            s.add("container_title", "container_or_publisher", before[-1][0].value)
         elif before:
             s.add("container_title", "journal", before[-1][0].value)
         s.add("type", "const", "article-journal")

@@ -22,6 +22,7 @@ the dev pages, while 256 names keep the repeated seed as fast (14,250 and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -150,7 +151,13 @@ def volume(vals: list[str], field: str, i: int) -> Fields:
         return {"volume": head, "issue": rest, "supplement": supplement or None}
     if supplement is not None:  # "Suppl 47" alone: a supplement issue, no volume printed
         return {"issue": issue_text, "supplement": supplement or None}
+    if _E_LOCATOR.fullmatch(text):  # "eLife e00007 (2012)": an article number where no volume was printed
+        return {"pages": pages(text, None)}
     return {"volume": text}
+
+
+#: An electronic article number ("e00007", "e1001234"): no volume is printed so.
+_E_LOCATOR = re.compile(r"e\d{4,}")
 
 
 def volume_keyword(vals: list[str], field: str, i: int) -> Fields | None:

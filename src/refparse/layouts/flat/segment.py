@@ -655,7 +655,7 @@ class _Cutter:
         ("Educação e Pesquisa, São Paulo, v. 34").
         """
         text = self.text
-        body = text[start:end].rstrip()
+        body = text[start:end].rstrip().rstrip(";")  # "WHO Press; 2008:146": the mark is no part of a name
         stop = start + len(body)
         dotted = _ABBREVIATION_DOT.search(body[:-1]) is not None  # "J. Biol. Chem." yes, "… Physiology. A, …" no
         if body.endswith(".") and not dotted:
