@@ -276,6 +276,22 @@ CASES = [
         {"container": "eLife", "volume": None, "pages": ("e04512", None), "year": 2015},
         id="nature-article-number-without-a-volume",
     ),
+    pytest.param(
+        "[7] R. Ito, “Fossil corals of Cuba,” in Studies in Caribbean Geology, Smithsonian Institution of Boston, 1931.",
+        {"container": "Studies in Caribbean Geology", "publisher": "Smithsonian Institution of Boston", "year": 1931,
+         "type": "chapter"},
+        id="ieee-book-then-a-publishing-body-and-year",
+    ),
+    pytest.param(
+        "[8] K. Ode, “Sampling theory,” in Pearson Education, 2004.",
+        {"container": "Pearson Education", "year": 2004, "type": "chapter"},
+        id="ieee-book-then-year",
+    ),
+    pytest.param(
+        "[9] L. Ma, “Reef fish spawning,” in Fisheries Report 12, Florida: Key West, 2001, p. 40.",
+        {"container": "Fisheries Report 12", "year": 2001, "publisher": "Key West", "place": "Florida"},
+        id="ieee-book-then-place-and-publisher",
+    ),
 ]
 
 

@@ -65,7 +65,7 @@ FLAT_FLOORS: dict[str, tuple[float, float]] = {
     "harvard": (0.991, 0.969),
     "harvard-ctr": (0.989, 0.937),
     "ieee": (0.990, 0.962),
-    "ieee-csl": (0.985, 0.928),
+    "ieee-csl": (0.992, 0.961),
     "mdpi": (0.996, 0.982),
     "mla": (0.988, 0.903),
     "nature": (0.987, 0.963),

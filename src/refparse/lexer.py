@@ -682,7 +682,7 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
     given = types[-1] == "TEXT" and types[-3] == "TEXT" and (
         kind not in _NOT_AFTER_GIVEN or (kind == "TEXT" and _LAST_INITIAL.search(values[-1]) is not None)
     )
-    if given and (len(types) == 3 or types[-4] in _NAME_START or types[-4] == "IN") and _GIVEN_NAMES.fullmatch(
-        values[-1]
-    ):  # "In: NOWELL-SMITH, Geoffrey (ed.)": an editor's given name too
+    # (after "In": not before a colon, "in Research brief, Washington: …" is a book and its place)
+    where = len(types) == 3 or types[-4] in _NAME_START or (types[-4] == "IN" and kind != "COLON")
+    if given and where and _GIVEN_NAMES.fullmatch(values[-1]):  # "In: NOWELL-SMITH, Geoffrey (ed.)": an editor's too
         types[-1] = "GIVEN"

@@ -278,7 +278,7 @@ def looks_like_publisher(text: str) -> bool:
 #: Organisation words that no journal's name holds without a journal word ("Psychiatric Services",
 #: "Health Affairs" are journals; "World Health Organization" publishes).
 _PUBLISHING_BODY = frozenset(
-    "organization organisation foundation institute ministry agency commission council office bureau "
+    "organization organisation foundation institute institution ministry agency commission council office bureau "
     "department administration consortium committee".split()
 )
 

@@ -32,7 +32,7 @@ import re
 from functools import cache
 
 from ...grammar_files import read_sections
-from ...normalize import looks_like_organization, looks_like_publisher
+from ...normalize import looks_like_organization, looks_like_publisher, looks_like_publishing_body
 from .names import Piece, scan_authors
 
 #: A same-author dash at a reference's start ("———.", "______.", "---.").
@@ -707,7 +707,11 @@ class _Cutter:
         end = stop.start() if stop else len(text)
         for comma in _COMMA.finditer(text, p, end):  # ", Cambridge University Press, Cambridge."
             rest = text[comma.end() : end].split(". ")[0]
-            if looks_like_publisher(rest.split(",")[0]):
+            head = rest.split(",")[0]
+            # in the book's first sentence: ", Carnegie Institution of Washington, 1928", ", 2006.", ", Maryland: …"
+            first = "." not in text[p : comma.start()]
+            if looks_like_publisher(head) or (first and (
+                    looks_like_publishing_body(head) or _AFTER_BOOK.match(text, comma.end()) is not None)):
                 end = comma.start()
                 break
         year = _DOT_YEAR.search(text, p)  # "In Cengage Learning. 2006.": the date after the book
@@ -815,6 +819,9 @@ class _Cutter:
 
 
 _WORD = re.compile(r"\S+")
+#: After a comma in a book's title: its year (", 2006.", ", 1999, p. 65") or its place and publisher
+#: (", Maryland: Silver Spring"), which end the title.
+_AFTER_BOOK = re.compile(rf"{_YEAR}(?=[.,;]?(?:\s|$))|[A-Z\u00c0-\u00de][\w\u00c0-\u017f' -]{{1,30}}: [A-Z(]")
 #: A full stop, then a year that ends the reference ("In Cengage Learning. 2006."; not "Interv. 2010, Springer").
 _DOT_YEAR = re.compile(rf"\.\s+{_YEAR}(?=\.?\s*$)")
 #: A sentence that is a year alone (" 2017."), between a title and its journal.
