@@ -292,6 +292,16 @@ CASES = [
         {"container": "Fisheries Report 12", "year": 2001, "publisher": "Key West", "place": "Florida"},
         id="ieee-book-then-place-and-publisher",
     ),
+    pytest.param(
+        "12. Ono, K. & Berg, T. Proton pumps in halophiles. Biochim. Biophys. Acta 1817, 210–218 (2012).",
+        {"container": "Biochim. Biophys. Acta", "volume": "1817", "pages": ("210", "218"), "year": 2012},
+        id="nature-year-shaped-volume-then-the-bracketed-year",
+    ),
+    pytest.param(
+        "13. Wu, C.-q. et al. Wool growth in cashmere goats. Anim. Sci. J. 36, 674 (2005).",
+        {"authors": ["Wu C.-q."], "et_al": True, "title": "Wool growth in cashmere goats", "year": 2005},
+        id="nature-hyphenated-initials-in-lower-case",
+    ),
 ]
 
 

@@ -145,7 +145,11 @@ def assemble(children: list[Any]) -> Plan:
         if c.kind == "pub":
             has_numbers = any(c.value.get(k) is not None for k in _NUMBERS)
             journal_like = journal_like or (has_numbers and c.value["shape"] != "pages")
-            _apply_pub(s, c.value, author_year)
+            pub = c.value
+            if _dated_later(items, c):  # "Acta 1777, 684–688 (2008)": the year-shaped number is the volume
+                s.add("volume", "text", pub["year"])
+                pub = {**pub, "year": None}
+            _apply_pub(s, pub, author_year)
         elif c.kind == "journal_pages":
             # "Nature 488: S2-S3" — but in a chapter or a thesis the text
             # before the pages is the publisher ("InTech: 299-322").
@@ -229,6 +233,26 @@ def _segments(items: list[Any]) -> list[tuple[Part, Any]]:
         if isinstance(c, Part) and c.kind == "segment":
             out.append((c, items[i + 1] if i + 1 < len(items) else None))
     return out
+
+
+def _dated_later(items: list[Any], pub: Part) -> bool:
+    """A group read as "year, pages" that has no volume, then a date in brackets (Nature, Springer).
+
+    ``Biochim Biophys Acta 1777, 684–688 (2008)``: the date is the bracketed
+    year, so the year-shaped number before the pages is the volume.
+    """
+    v = pub.value
+    if v.get("year") is None or v.get("volume") is not None or v.get("vol_keyword") is not None:
+        return False
+    if v.get("first_page") is None and v.get("page_range") is None:
+        return False
+    after = False
+    for c in items:
+        if c is pub:
+            after = True
+        elif after and isinstance(c, Part) and c.kind == "date_late":
+            return c.value.get("year") is not None
+    return False
 
 
 def _numbered(pub: Part) -> bool:

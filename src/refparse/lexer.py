@@ -224,7 +224,8 @@ _SHAPES: list[tuple[str, str]] = [
         # APA); each starts with a lower-case d or v, an initial with a capital, so the split is unique.
         rf"[{_UP}]{{1,4}}|[{_UP}]{{2,3}}\.|(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)+"
         rf"(?:(?:d[aeo]s?|del|der|van|von)\.? ?(?:[{_UP}][a-z]{{0,2}}\.(?: ?[-\u2010])? ?)*)*"
-        rf"|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?",
+        rf"|[{_UP}]{{1,3}}(?:[-\u2010][{_UP}]{{1,3}})+\.?"
+        rf"|[{_UP}]\.-[a-z]\.",  # "C.-q." (a Chinese given name's second syllable, printed in lower case)
     ),
 ]
 _SHAPE = re.compile(_alternatives(_SHAPES))

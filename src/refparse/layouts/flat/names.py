@@ -60,7 +60,7 @@ _SURNAME = rf"(?:{_PARTICLE}{{0,3}}(?:{_elided()})?{_WORD}(?: (?:{_PARTICLE}{{0,
 #: Initials with dots, possibly hyphenated or with a particle ("R. S.", "J.-P.", "C. da S. T.", "Ch.").
 _INITIAL = rf"[{_UP}][{_LO}]?\."
 _DOTTED = (
-    rf"(?:(?:{_INITIAL}|[{_UP}]{{2,3}}\.(?= ?(?:&|and) ))(?:(?: ?-|\u2010) ?{_INITIAL})?"
+    rf"(?:(?:{_INITIAL}|[{_UP}]{{2,3}}\.(?= ?(?:&|and) ))(?:(?: ?-|\u2010) ?{_INITIAL}|-[a-z]\.)?"  # "C.-q." too
     rf"(?: ?(?:(?:da|de|do|dos|das|del|van|von)\.? )?{_INITIAL}(?:-[{_UP}]\.)?)*"
     # a particle after the initials ("Barros, S. L. de", "Souza, F. F. de."; Brazilian APA)
     r"(?: (?:da|de|do|dos|das|del|van|von)\b\.?)?)"
