@@ -302,6 +302,25 @@ CASES = [
         {"authors": ["Wu C.-q."], "et_al": True, "title": "Wool growth in cashmere goats", "year": 2005},
         id="nature-hyphenated-initials-in-lower-case",
     ),
+    pytest.param(
+        "3. Ota K, Lim J. Spread of root rot in cassava, or “Is the fungus seed-borne?” Plant Pathol. "
+        "2010;59:120-128.",
+        {"title": "Spread of root rot in cassava, or “Is the fungus seed-borne?”", "container": "Plant Pathol",
+         "volume": "59"},
+        id="ama-title-ending-in-a-quoted-question",
+    ),
+    pytest.param(
+        "4. Ota K. Sampling designs. In: Berg T, ed. Methods in Ecology Volume 2. Field Surveys and Transects. "
+        "Academic Press; 1999:41-58.",
+        {"container": "Methods in Ecology Volume 2. Field Surveys and Transects", "publisher": "Academic Press",
+         "pages": ("41", "58")},
+        id="ama-book-subtitle-after-a-full-stop-before-the-publisher",
+    ),
+    pytest.param(
+        "4. Ota K. Sampling designs. In: Berg T, ed. Methods in Ecology. 2nd ed. Academic Press; 1999:41-58.",
+        {"container": "Methods in Ecology", "publisher": "Academic Press"},
+        id="ama-book-edition-is-no-subtitle",
+    ),
 ]
 
 

@@ -170,6 +170,8 @@ _VOLUME_LABEL = re.compile(r",\s*(?:[Vv]ol|[Vv]|Bd|[Tt]|[Aa]no|n(?=\.\s*\d+,\s*p
 _SENTENCE_END = re.compile(  # (the mark first, the look-behinds after it: the engine then skips to a mark)
     r"([.?!])(?:(?<=[^\s.][.?!])|(?<=[a-z\u00df-\u00ff] \.))"
     r"(?=\s+(?:[\"\u201c\u2018(\[0-9A-Z\u00c0-\u00de]|[a-z]{1,3}[A-Z]))"
+    # a question quoted at a title's end: '…, or “Where are the genes?” Curr Opin Microbiol' (the quote ends it)
+    r"|[?!]([\u201d\u2019\"])(?=\s+[A-Z\u00c0-\u00de])"
 )
 #: Words after which a full stop ends no sentence.
 _NO_STOP = frozenset(
@@ -267,7 +269,7 @@ def _sentence_ends(text: str, start: int, end: int, strict: bool) -> list[int]:
     """
     out = []
     for m in _SENTENCE_END.finditer(text, start, end):
-        i = m.start(1)
+        i = m.start(1) if m.start(1) >= 0 else m.start(2)
         if strict and text[i] == "." and _is_no_stop(text, i):
             continue
         out.append(i)
@@ -727,14 +729,29 @@ class _Cutter:
                    and not looks_like_publisher(text[pieces[k][0] : pieces[k][1]].split(",")[0])
                    and not _PUBLISHER_DATE.match(text, pieces[k][0], pieces[k][1])):
                 k += 1
+            subtitle = k + 1 == len(pieces) - 1 and self._book_subtitle(pieces[k], pieces[k + 1])
+            if subtitle:
+                k += 1  # "Breakthroughs in Statistics Volume 1. Foundations and Basic Theory. Springer-Verlag; 1973"
             end = pieces[k - 1][1]
             while end > p and text[end - 1] in " .":
                 end -= 1
-            dotted = "." in text[p : end - 1]
+            dotted = "." in text[p : end - 1] and not subtitle
             if text[end : end + 1] == "." and dotted and _abbreviated(text[pieces[k - 1][0] : end].split()[-1]):
                 end += 1
         self.emit(p, end)
         return end
+
+    def _book_subtitle(self, piece: tuple[int, int], last: tuple[int, int]) -> bool:
+        """Whether ``piece`` continues a book's title: the last sentence is its publisher, this one none.
+
+        A sentence between a book's title and "Publisher; 1973" is the title's
+        own unless it is an edition, a date, a label or a publisher itself.
+        """
+        text = self.text
+        head = re.split(r"[,;:]", text[last[0] : last[1]])[0]
+        words = text[piece[0] : piece[1]].strip(" .")
+        return (looks_like_publisher(head) and not looks_like_publisher(words)
+                and _NOT_TITLE.search(words) is None and _PLACE_PUBLISHER.search(words) is None)
 
     def _whole(self, p: int, end: int) -> None:
         """Identifiers and dated notes whole; the plain text between them cut at its marks."""
