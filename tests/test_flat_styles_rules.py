@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from refparse.normalize import looks_like_publisher, looks_like_publishing_body
-from test_flat import check_fields, one
+from test_flat import check_fields, fields, one
 
 CASES = [
     pytest.param(
@@ -321,6 +321,11 @@ CASES = [
         {"container": "Methods in Ecology", "publisher": "Academic Press"},
         id="ama-book-edition-is-no-subtitle",
     ),
+    pytest.param(
+        "9. Ota, K. et al. Tidal rhythms in sharks. Mar. Ecol- Prog. Ser. 328, 205–213 (2006).",
+        {"title": "Tidal rhythms in sharks", "container": "Mar. Ecol- Prog. Ser.", "volume": "328"},
+        id="nature-abbreviation-printed-with-a-hyphen",
+    ),
 ]
 
 
@@ -350,6 +355,17 @@ def test_journal_names_are_no_publishers(name: str) -> None:
                                             ("Psychiatric Services", False), ("Health Affairs", False)])
 def test_a_publishing_body_is_no_journal(name: str, body: bool) -> None:
     assert looks_like_publishing_body(name) is body
+
+
+def test_a_nature_chapter_whose_book_is_in_single_quotes() -> None:
+    """The book after "in" opens with a quote; its editors in brackets the grammar does not read
+    ("(ed. Berg, T.)"), so the parse says it recovered, with the fields right."""
+    c = one("8. Ota, K. et al. Burial records of a parish. in ‘Dust to dust’: studies of post-medieval graves "
+            "(ed. Berg, T.) 45–60 (Boydell, 2011).")
+    got = fields(c)
+    assert (got["title"], got["container"], got["pages"], got["type"]) == (
+        "Burial records of a parish", "‘Dust to dust’: studies of post-medieval graves", ("45", "60"), "chapter")
+    assert c.status == "recovered"
 
 
 def test_a_portuguese_date_gives_its_month_and_day() -> None:

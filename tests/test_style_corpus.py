@@ -69,7 +69,7 @@ FLAT_FLOORS: dict[str, tuple[float, float]] = {
     "mdpi": (0.996, 0.982),
     "mla": (0.988, 0.903),
     "nature": (0.991, 0.976),
-    "nature-csl": (0.984, 0.945),
+    "nature-csl": (0.990, 0.961),
     "springer": (0.992, 0.962),
     "springer-basic": (0.992, 0.961),
     "vancouver": (0.998, 0.995),

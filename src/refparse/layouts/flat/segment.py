@@ -152,13 +152,13 @@ _GENRE = re.compile(
 )
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
 _CHAPTER = re.compile(  # (the mark first, then which marks each case takes: the engine then skips to a mark)
-    r"[.?!,](?:(?<=[.?!])\s+(?=[Ii]n:?\s+[A-Z\u201c\"])(?![Ii]n\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico)\b)"
-    r"|(?<=,)\s+(?=(?:In:?|in:)\s+[A-Z\u201c\"])|(?<=[.,])\s+(?=[Ee]m:\s|[Ee]n:\s))"
+    r"[.?!,](?:(?<=[.?!])\s+(?=[Ii]n:?\s+[A-Z\u201c\u2018\"])(?![Ii]n\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico)\b)"
+    r"|(?<=,)\s+(?=(?:In:?|in:)\s+[A-Z\u201c\u2018\"])|(?<=[.,])\s+(?=[Ee]m:\s|[Ee]n:\s))"
 )
 #: "In:", "In", "Em:", "En:" before the editors of a book.
 _IN = re.compile(
     r"(?=[iIEe])(?:(?<=[.?!\u201d\u2019\"]\s)in|(?<=[\u201d\u2019\"],\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
-    r"(?=\s+[A-Z\u00c0-\u00de\u201c\"])(?!\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico|[Pp]ress)\b)"
+    r"(?=\s+[A-Z\u00c0-\u00de\u201c\u2018\"])(?!\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico|[Pp]ress)\b)"
 )
 #: A group that opens with "year:" — a book's pages after its publisher ("Boca Raton: CRC; 2004:2051"),
 #: where a colon before it is "Place: Publisher", not a journal's subtitle.
@@ -189,7 +189,7 @@ _DOTTED_HEAD = re.compile(r"(?=(?:[^.]*\.){2})(?:(?:[A-Z][a-z]{0,9}|[A-Z]{2,6})\
 #: A word of an abbreviated journal title: "J", "Nat", "Biol", "Am", "U", "Soc", "Rev", "Res".
 _ABBREVIATED = re.compile(
     r"(?:[A-Z][a-z]{0,8}|[A-Z][a-z]{0,4}technol|[A-Z]{1,6}|[A-Z][A-Za-z]{1,5}|&|of|and|the|de|der|für|fur|y|e"
-    r"|d'[A-Z][a-z]*)\.?"
+    r"|d'[A-Z][a-z]*)(?:\.|-)?"  # ("Mar. Ecol- Prog. Ser.": a hyphen for the dot)
 )
 
 #: A software's version after its name, printed as the title's last sentence ("R package version 1.1-7").
