@@ -145,7 +145,8 @@ def _assemble(state: dict[str, Any], transformer: Any) -> Lark:
     parser._terminals_dict = {t.name: t for t in parser.terminals}
     parser_conf = state["parser_conf"]
     parser_conf.callbacks = parser._callbacks
-    lalr = (options._plugins.get("LALR_Parser") or LALR_Parser).__new__(LALR_Parser)
+    lalr_class = options._plugins.get("LALR_Parser") or LALR_Parser
+    lalr = lalr_class.__new__(lalr_class)
     lalr._parse_table = state["table"]
     lalr.parser = _Parser(lalr._parse_table, parser._callbacks, options.debug)
     parser.parser = ParsingFrontend(parser.lexer_conf, parser_conf, options, parser=lalr)
