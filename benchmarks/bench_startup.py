@@ -10,7 +10,8 @@ user cache folder is):
 
 * **warm** — after one run: the plan store knows the reference's shape, Lark is never loaded;
 * **cold** — an empty folder for every run: the shape is parsed, so Lark is imported and the
-  LALR tables analysed (and written, with the plan store, for the next process).
+  LALR tables loaded (shipped analysed with the package: ``grammars/reference.lalr.pickle``;
+  analysed here only when that file does not match the grammar), and the plan store written.
 
 ``--before`` names another installation's ``refparse`` (the base commit's), timed in the same
 loop, interleaved with this one and with ``python -c pass`` (the interpreter's own share).

@@ -19,7 +19,8 @@ from conftest import FIXTURES
 
 #: Imported by nothing a plain conversion does once every shape's plan is stored.
 _NOT_LOADED = ("requests", "requests_cache", "urllib3", "rapidfuzz", "lark", "citeproc", "nameparser", "tqdm",
-               "refparse.enrich", "refparse.checks.stage", "refparse.grammar", "refparse.layouts.flat")
+               "refparse.enrich", "refparse.checks.stage", "refparse.checks.models", "refparse.grammar",
+               "refparse.layouts.flat")
 
 _PROBE = """\
 import json, sys

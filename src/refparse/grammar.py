@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lark import Lark, Transformer, Tree
@@ -22,6 +23,7 @@ from lark.exceptions import UnexpectedToken
 from lark.lexer import Lexer
 
 from .grammar_files import cache_dir, grammar_dir
+from .lalr_tables import load_tables, save_tables
 from .lexer import Tok
 from .parts import Part, Rejection
 
@@ -317,21 +319,30 @@ def table_cache_path() -> str | bool:
     return str(folder / f"reference-lalr-py{sys.version_info[0]}{sys.version_info[1]}.pickle")
 
 
+def _options() -> dict[str, Any]:
+    """How the reference parser is built; the shipped tables are analysed with the same."""
+    return {"parser": "lalr", "lexer": _TokenStream, "maybe_placeholders": False}
+
+
 @cache
 def reference_parser() -> Lark:
     """The LALR parser for one reference, built once per process on first use.
 
-    The table analysis is cached on disk (:func:`table_cache_path`), so later
-    processes load it instead of recomputing it.
+    Its tables come analysed with the package (:mod:`refparse.lalr_tables`);
+    when they do not match the grammar (an edited grammar, another Lark), the
+    analysis is done here and cached on disk (:func:`table_cache_path`), so
+    later processes load it instead of recomputing it.
     """
-    return Lark(
-        (grammar_dir() / "reference.lark").read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer=_TokenStream,
-        transformer=PartsTransformer(),
-        maybe_placeholders=False,
-        cache=table_cache_path(),
-    )
+    grammar = (grammar_dir() / "reference.lark").read_text(encoding="utf-8")
+    shipped = load_tables(grammar, _options(), PartsTransformer())
+    if shipped is not None:
+        return shipped
+    return Lark(grammar, **_options(), transformer=PartsTransformer(), cache=table_cache_path())
+
+
+def save_reference_tables() -> Path:
+    """Analyse ``reference.lark`` and write the shipped tables (after editing the grammar)."""
+    return save_tables((grammar_dir() / "reference.lark").read_text(encoding="utf-8"), _options())
 
 
 def parse_tokens(tokens: list[Tok]) -> tuple[list[Any], list[Rejection]]:

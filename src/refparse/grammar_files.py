@@ -43,9 +43,12 @@ def cache_dir() -> Path | None:
     code: a folder another user can write to (``/tmp/shared``, a group folder)
     must never be read from.
     """
-    from platformdirs import user_cache_dir
+    chosen = os.environ.get("REFPARSE_CACHE_DIR")
+    if not chosen:
+        from platformdirs import user_cache_dir  # imported only when needed: ~3 ms of a short run
 
-    folder = Path(os.environ.get("REFPARSE_CACHE_DIR") or user_cache_dir("refparse"))
+        chosen = user_cache_dir("refparse")
+    folder = Path(chosen)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         private = is_private(folder)

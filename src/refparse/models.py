@@ -49,6 +49,16 @@ class _Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class _Result(_Value):
+    """A value a stream of citations (``refparse convert``) never makes: built on first use.
+
+    Why: building a model's validator at import costs about a millisecond, and a one-file
+    conversion is mostly import time; the validator is the same whenever it is built.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+
+
 class Diagnostic(_Value):
     """A warning attached to a citation or a document.
 
@@ -260,7 +270,7 @@ def _has_name(p: Any) -> bool:
     return bool(str(name).strip())
 
 
-class Failure(_Value):
+class Failure(_Result):
     """A reference the grammar rejected, as listed by :attr:`ParseResult.failures`."""
 
     number: int | None
@@ -269,7 +279,7 @@ class Failure(_Value):
     reason: str
 
 
-class ParseResult(_Value):
+class ParseResult(_Result):
     """Everything one input produced: citations in order plus what was skipped.
 
     Attributes:

@@ -11,21 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-#: What became of one reference, from best to worst news for the reference:
-#:
-#: * ``verified`` — a record is the cited work and no printed field contradicts it;
-#: * ``mismatch`` — a record is the cited work, but printed fields differ (``differences``);
-#: * ``doi-mismatch`` — the printed DOI resolves to another work (``record`` says which);
-#: * ``doi-invalid`` — the printed DOI is registered nowhere;
-#: * ``not-found`` — nothing plausible in Crossref (not the same as "does not exist");
-#: * ``unknown`` — the reference could not be checked (time-out, service error,
-#:   offline, too little printed, a DOI another agency registers): never clean.
-CheckStatus = Literal["verified", "mismatch", "doi-mismatch", "doi-invalid", "not-found", "unknown"]
-STATUSES: tuple[CheckStatus, ...] = ("verified", "mismatch", "doi-mismatch", "doi-invalid", "not-found", "unknown")
-
-#: Editorial events recorded against the cited work, independent of the status.
-FlagKind = Literal["retracted", "corrected", "expression-of-concern", "withdrawn"]
-FLAGS: tuple[FlagKind, ...] = ("retracted", "corrected", "expression-of-concern", "withdrawn")
+from .names import FLAGS as FLAGS
+from .names import STATUSES as STATUSES
+from .names import CheckStatus as CheckStatus
+from .names import FlagKind as FlagKind
 
 #: The fields compared, in the order they are reported.
 FIELDS = (

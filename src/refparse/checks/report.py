@@ -16,9 +16,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from .models import FLAGS, STATUSES, CheckResult
+from .names import REPORT_FORMATS as REPORT_FORMATS
 
-#: Report formats of ``refparse check --to``.
-REPORT_FORMATS = ("table", "jsonl", "csv")
 #: What a spreadsheet would run as a formula at the start of a cell (OWASP's list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (

@@ -45,8 +45,7 @@ input could not be read, or a reference has a status or flag of --fail-on;
 
 def register(sub: Any) -> None:
     """Add ``check`` to the command line's subparsers."""
-    from ..checks import FLAGS, STATUSES
-    from ..checks.report import REPORT_FORMATS
+    from ..checks.names import FLAGS, REPORT_FORMATS, STATUSES
 
     cmd = sub.add_parser(
         "check",
@@ -88,7 +87,7 @@ def fail_on(text: str) -> frozenset[str]:
     Raises:
         OptionError: a name that is neither a status nor a flag.
     """
-    from ..checks import FLAGS, STATUSES
+    from ..checks.names import FLAGS, STATUSES
 
     names = frozenset(n.strip().lower() for n in text.split(",") if n.strip())
     unknown = sorted(names - set(STATUSES) - set(FLAGS))
