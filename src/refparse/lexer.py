@@ -223,6 +223,8 @@ _WRAPPED = re.compile(rf"(?P<lead>[{re.escape(_WRAP_LEAD)}]*)(?P<core>.+?)(?P<tr
 _DIGIT = re.compile(r"\d")
 #: A same-author dash: three or more dashes or underscores, or two em dashes ("———.", "______.").
 _SAME_AUTHORS = re.compile(r"(?:[\u2014_-] ?){3,}[.,]?|\u2014\u2014[.,]?")
+#: The marks a same-author dash starts with: a cheap test before the pattern.
+_SAME_AUTHORS_FIRST = "\u2014_-"
 
 
 def is_same_authors(text: str) -> bool:
@@ -263,11 +265,17 @@ _KEYWORD_STARTS = frozenset({
 })
 
 
+#: Digits, a dot and a digit ("10.1016/…", "3.2"): no keyword starts so. Those that start with a
+#: number follow it with a space, a letter, "ª" or "º", or a dot and then a space, a letter or
+#: "[" ("2nd ed.", "3 Suppl", "12 Jan", "10. ed.", "2019. [Epub"); a DOI then skips the alternation.
+_DECIMAL_START = re.compile(r"\d+\.\d")
+
+
 def _may_be_keyword(text: str) -> bool:
-    """Whether ``text`` can be a keyword line, from its first two characters (see :data:`_KEYWORD_STARTS`)."""
+    """Whether ``text`` can be a keyword line, from its first characters (see :data:`_KEYWORD_STARTS`)."""
     start = text[:2]
     if not start[:1].isalpha():
-        return True
+        return _DECIMAL_START.match(text) is None
     if not start[1:].isalpha():
         start = start[:1]
     return start.casefold() in _KEYWORD_STARTS
@@ -350,7 +358,8 @@ def _classify(text: str) -> _Kinds:
         bare = _SINE.sub(_sine, text).strip()
         if bare != text:  # "[s. l.], v." -> ", v.": no place (ABNT); "[s. d.]" -> "s. d.": no date
             return _classify(bare) if bare else ()
-    if _SAME_AUTHORS.fullmatch(text):  # "———." (Chicago, MLA, ABNT): the authors of the reference before
+    # "———." (Chicago, MLA, ABNT): the authors of the reference before (its first mark tested first)
+    if text[:1] in _SAME_AUTHORS_FIRST and _SAME_AUTHORS.fullmatch(text):
         return (("SAME", text),)
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))

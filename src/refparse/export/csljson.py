@@ -85,7 +85,7 @@ def csl_name(name: Person | Organization) -> dict[str, str]:
     if isinstance(name, Organization):
         return {"literal": name.name}
     out = {"family": name.family}
-    given = csl_given(name)
+    given = _given(name.given, name.initials) if name.given else None  # csl_given inlined: every name
     if given:
         out["given"] = given
     if name.particle:
