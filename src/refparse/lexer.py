@@ -580,7 +580,13 @@ def tokens(elements: Iterable[str]) -> Tokens:
                 if after is None or (types and types[-1] in after):
                     kind = _in_context(kind, value, types, values)
             if kind == "COMMA" or (len(types) >= 3 and types[-2] == "COMMA"):
-                _names_before(kind, types, values)
+                # only where one of _names_before's rules can apply: capitals before a comma, a
+                # name part after "TEXT ," (the call itself was most of the cost of a name list)
+                last = types[-1] if types else None
+                if (last == "INIT" and kind == "COMMA") or (
+                    last == "TEXT" and len(types) >= 3 and types[-2] == "COMMA" and types[-3] == "TEXT"
+                ):
+                    _names_before(kind, types, values)
             elif kind == "YEAR" and len(types) >= 3:
                 _untitled_journal(types, values)
             types.append(kind)
@@ -642,6 +648,10 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
     * ``BARTHES`` ``,`` ``Roland`` then anything but initials or another
       name part: ``Roland`` is the given name printed in full (ABNT, MLA,
       Chicago), a ``GIVEN``.
+
+    :func:`tokens` calls this only where a rule can apply (the last type
+    ``INIT`` before a comma, or ``TEXT`` after ``TEXT ,``); a new rule here
+    must widen that test (tests/test_lexer.py checks it).
     """
     if kind == "COMMA":
         start = types and types[-1] == "INIT" and (

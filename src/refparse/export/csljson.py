@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -219,26 +220,34 @@ def to_csl_json(citations: list[Citation] | tuple[Citation, ...], options: CslJs
     """
     opts = options or _DEFAULT
     pairs = zip(citations, make_keys(citations), strict=True)
-    if citations and not opts.ascii and opts.indent in (None, 2):  # orjson's cases (see dumps)
-        return _dump_each((to_csl_item(c, key, opts) for c, key in pairs), opts.indent)
+    if len(citations) > _BATCH and not opts.ascii and opts.indent in (None, 2):  # orjson's cases (see dumps)
+        return _dump_in_batches((to_csl_item(c, key, opts) for c, key in pairs), opts.indent)
     return dumps([to_csl_item(c, key, opts) for c, key in pairs], opts)
 
 
-def _dump_each(items: Iterable[dict[str, Any]], indent: int | None) -> str:
-    """A non-empty JSON array written one item at a time, the bytes :func:`dumps` writes for it.
+#: Items made and written at a time by :func:`_dump_in_batches`.
+_BATCH = 500
+
+
+def _dump_in_batches(items: Iterator[dict[str, Any]], indent: int | None) -> str:
+    """A JSON array written :data:`_BATCH` items at a time, the bytes :func:`dumps` writes for it.
 
     Why: holding every item's dicts until one ``dumps`` call keeps a whole
     list's worth of containers alive, and the cyclic garbage collector walks
     them on each pass while more are made (on the 10,000 repeated seed
-    references that was more than half the time of building the items); an
-    item written as soon as it is made dies at once. orjson indents an array
-    by two as ``[``, each item two spaces further in, ``,`` between items,
-    ``]`` (no newline occurs inside a JSON string: it is escaped).
+    references that was more than half the time of building the items). A
+    batch dies once written; one ``dumps`` call per batch, not per item,
+    keeps the calls' own cost out of short lists. orjson writes an array as
+    ``[``, the items (indented by two, one a line) separated by ``,``, ``]``:
+    each batch's array without its brackets, joined by the separator, is the
+    whole array.
     """
-    if indent is None:
-        return (b"[" + b",".join(map(orjson.dumps, items)) + b"]\n").decode("utf-8")
-    body = b",\n".join([orjson.dumps(item, option=orjson.OPT_INDENT_2) for item in items])
-    return (b"[\n  " + body.replace(b"\n", b"\n  ") + b"\n]\n").decode("utf-8")
+    option = orjson.OPT_INDENT_2 if indent == 2 else 0
+    cut, separator = (2, b",\n") if indent == 2 else (1, b",")  # "[\n" ... "\n]" or "[" ... "]"
+    parts = []
+    while batch := list(islice(items, _BATCH)):
+        parts.append(orjson.dumps(batch, option=option)[cut:-cut])
+    return (b"[\n"[:cut] + separator.join(parts) + b"\n]"[-cut:] + b"\n").decode("utf-8")
 
 
 def dumps(value: Any, options: CslJsonOptions | None = None) -> str:
