@@ -31,8 +31,9 @@ from export_roundtrip import (
 )
 from refparse.export.bibtex import VERBATIM, BibtexOptions, bibtex_entries, to_bibtex
 from refparse.export.common import flatten
-from refparse.export.csljson import csl_given, to_csl_json
+from refparse.export.csljson import CslJsonOptions, csl_given, dumps, to_csl_item, to_csl_json
 from refparse.export.jsonl import to_jsonl
+from refparse.export.keys import make_keys
 from refparse.export.ris import ris_name, to_ris
 from refparse.export.text import TextOptions, to_text
 from refparse.models import Citation, Organization, Person
@@ -139,6 +140,15 @@ def test_csl_json_hostile_set_is_valid_and_lossless() -> None:
     jsonschema.validate(items, csl_schema())
     assert [item["title"] for item in items] == [c.title for c in HOSTILE]
     assert [item["author"][1]["literal"] for item in items] == [c.authors[1].name for c in HOSTILE]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("options", [CslJsonOptions(), CslJsonOptions(indent=None), CslJsonOptions(indent=4),
+                                     CslJsonOptions(ascii=True)], ids=["indent-2", "one-line", "indent-4", "ascii"])
+def test_csl_json_written_in_batches_is_the_array_dumped_at_once(options: CslJsonOptions) -> None:
+    # a long list is written a batch of items at a time; the text must be what one dumps() of the list writes
+    for citations in ((), HOSTILE, HOSTILE * (1 + 1100 // len(HOSTILE))):
+        items = [to_csl_item(c, key, options) for c, key in zip(citations, make_keys(citations), strict=True)]
+        assert to_csl_json(citations, options) == dumps(items, options)
 
 
 @pytest.mark.parametrize("annotate", [False, True], ids=["plain", "annotated"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from refparse.lexer import (
     _compound,
     _in_context,
     _may_be_keyword,
+    _names_before,
     classify,
     tokens,
 )
@@ -136,6 +139,26 @@ def test_context_rules_apply_only_after_the_type_tokens_skips_them_for(kind: str
             assert types == [",", before]
 
 
+def test_name_rules_apply_only_where_tokens_calls_them() -> None:
+    # tokens() skips _names_before unless the last type is INIT before a comma or TEXT after
+    # "TEXT ,"; anywhere else its rules must change nothing
+    kinds = ["COMMA", "SEMI", "AND", "INIT", "TEXT", "GIVEN", "PHRASE", "DOT", "IN", "PARTICLE", "YEAR"]
+    for kind in kinds:
+        for before in itertools.product(kinds, repeat=4):
+            types = ["SEMI", *before]
+            if not (kind == "COMMA" or types[-2] == "COMMA"):
+                continue
+            if (types[-1] == "INIT" and kind == "COMMA") or (
+                types[-1] == "TEXT" and types[-2] == "COMMA" and types[-3] == "TEXT"
+            ):
+                continue
+            for value in ("SILVA", "Roland", "A."):
+                values = ["x", "A.", value, "A.", value]
+                changed = list(types)
+                _names_before(kind, changed, values)
+                assert changed == types, (kind, types, value)
+
+
 @settings(max_examples=300)
 @given(st.from_regex(r"[0-9]{1,30}", fullmatch=True))
 def test_no_keyword_or_link_label_is_all_digits(line: str) -> None:
@@ -157,6 +180,14 @@ def test_every_keyword_starts_as_the_quick_test_expects(kind: str, pattern: str)
                 assert _may_be_keyword(line), line
 
     check()
+
+
+@settings(max_examples=300)
+@given(st.from_regex(r"[0-9]{1,6}\.[0-9].{0,40}", fullmatch=True))
+def test_no_keyword_line_starts_with_a_decimal(line: str) -> None:
+    # _may_be_keyword rules out "10.1016/…", "3.2": their keyword alternation is skipped
+    assert _KEYWORD_LINE.fullmatch(line) is None
+    assert not _may_be_keyword(line)
 
 
 @pytest.mark.parametrize(("line", "may"), [("Okafor", False), ("A map of genes", False), ("Élan", False),

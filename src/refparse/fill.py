@@ -300,6 +300,7 @@ def fill(plan: Plan, vals: list[str]) -> Fields:
         produced = BUILDERS[builder](vals, field, *args)
         if produced:
             for key, value in produced.items():
-                if value is not None and value != "" and key not in out:
+                # "value != ''" without calling a model's Python-level __eq__ (a date) for every reference
+                if value is not None and (value or not isinstance(value, str)) and key not in out:
                     out[key] = value
     return out

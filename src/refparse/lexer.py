@@ -235,6 +235,8 @@ _WRAPPED = re.compile(rf"(?P<lead>[{re.escape(_WRAP_LEAD)}]*)(?P<core>.+?)(?P<tr
 _DIGIT = re.compile(r"\d")
 #: A same-author dash: three or more dashes or underscores, or two em dashes ("———.", "______.").
 _SAME_AUTHORS = re.compile(r"(?:[\u2014_-] ?){3,}[.,]?|\u2014\u2014[.,]?")
+#: The marks a same-author dash starts with: a cheap test before the pattern.
+_SAME_AUTHORS_FIRST = "\u2014_-"
 
 
 def is_same_authors(text: str) -> bool:
@@ -275,11 +277,17 @@ _KEYWORD_STARTS = frozenset({
 })
 
 
+#: Digits, a dot and a digit ("10.1016/…", "3.2"): no keyword starts so. Those that start with a
+#: number follow it with a space, a letter, "ª" or "º", or a dot and then a space, a letter or
+#: "[" ("2nd ed.", "3 Suppl", "12 Jan", "10. ed.", "2019. [Epub"); a DOI then skips the alternation.
+_DECIMAL_START = re.compile(r"\d+\.\d")
+
+
 def _may_be_keyword(text: str) -> bool:
-    """Whether ``text`` can be a keyword line, from its first two characters (see :data:`_KEYWORD_STARTS`)."""
+    """Whether ``text`` can be a keyword line, from its first characters (see :data:`_KEYWORD_STARTS`)."""
     start = text[:2]
     if not start[:1].isalpha():
-        return True
+        return _DECIMAL_START.match(text) is None
     if not start[1:].isalpha():
         start = start[:1]
     return start.casefold() in _KEYWORD_STARTS
@@ -362,7 +370,8 @@ def _classify(text: str) -> _Kinds:
         bare = _SINE.sub(_sine, text).strip()
         if bare != text:  # "[s. l.], v." -> ", v.": no place (ABNT); "[s. d.]" -> "s. d.": no date
             return _classify(bare) if bare else ()
-    if _SAME_AUTHORS.fullmatch(text):  # "———." (Chicago, MLA, ABNT): the authors of the reference before
+    # "———." (Chicago, MLA, ABNT): the authors of the reference before (its first mark tested first)
+    if text[:1] in _SAME_AUTHORS_FIRST and _SAME_AUTHORS.fullmatch(text):
         return (("SAME", text),)
     if _PUNCT_LINE.fullmatch(text):
         return tuple(_punct(text))
@@ -583,7 +592,13 @@ def tokens(elements: Iterable[str]) -> Tokens:
                 if after is None or (types and types[-1] in after):
                     kind = _in_context(kind, value, types, values)
             if kind == "COMMA" or (len(types) >= 3 and types[-2] == "COMMA"):
-                _names_before(kind, types, values)
+                # only where one of _names_before's rules can apply: capitals before a comma, a
+                # name part after "TEXT ," (the call itself was most of the cost of a name list)
+                last = types[-1] if types else None
+                if (last == "INIT" and kind == "COMMA") or (
+                    last == "TEXT" and len(types) >= 3 and types[-2] == "COMMA" and types[-3] == "TEXT"
+                ):
+                    _names_before(kind, types, values)
             elif kind == "YEAR" and len(types) >= 3:
                 _untitled_journal(types, values)
             elif kind == "DOT" and types and types[-1] == "PARTICLE":
@@ -661,6 +676,10 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
     * ``BARTHES`` ``,`` ``Roland`` then anything but initials or another
       name part: ``Roland`` is the given name printed in full (ABNT, MLA,
       Chicago), a ``GIVEN``.
+
+    :func:`tokens` calls this only where a rule can apply (the last type
+    ``INIT`` before a comma, or ``TEXT`` after ``TEXT ,``); a new rule here
+    must widen that test (tests/test_lexer.py checks it).
     """
     if kind == "COMMA":
         start = types and types[-1] == "INIT" and (

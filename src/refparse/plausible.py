@@ -32,9 +32,14 @@ _YEARISH = re.compile(r"(?:1[5-9]|20)\d\d")
 
 def _label_as_field(c: Citation) -> str | None:
     """A label word taken for the journal, the book or the title ("v.", "In:", "et al.")."""
-    for name, value in (("journal", c.container_title), ("title", c.title), ("publisher", c.publisher)):
-        if value is not None and value.strip().casefold().rstrip(",;:") in LABEL_WORDS:
-            return f"the {name} is the label {value.strip()!r}"
+    # three calls rather than a loop over (name, value) pairs: this runs for every reference
+    return _label_in("journal", c.container_title) or _label_in("title", c.title) or _label_in("publisher", c.publisher)
+
+
+def _label_in(name: str, value: str | None) -> str | None:
+    """The reason when ``value`` is a label word, else ``None``."""
+    if value is not None and value.strip().casefold().rstrip(",;:") in LABEL_WORDS:
+        return f"the {name} is the label {value.strip()!r}"
     return None
 
 
@@ -57,7 +62,8 @@ def _title_is_a_name(c: Citation) -> str | None:
 def _label_as_name(c: Citation) -> str | None:
     """An author whose surname is a label word ("In", "Available", "Disponível")."""
     for p in (*c.authors, *c.editors):
-        if isinstance(p, Person) and p.family.casefold().rstrip(".:") in LABEL_WORDS and not p.given:
+        # "not p.given" before the label test: most names have given names, and it is cheaper
+        if isinstance(p, Person) and not p.given and p.family.casefold().rstrip(".:") in LABEL_WORDS:
             return f"the author {p.family!r} is a label word"
     return None
 
