@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from refparse import parse
 from refparse.lexer import (
+    _BEFORE_A_COMMA,
     _KEYWORD_LINE,
     _KEYWORDS,
     _NAMEISH,
@@ -140,19 +141,19 @@ def test_context_rules_apply_only_after_the_type_tokens_skips_them_for(kind: str
 
 
 def test_name_rules_apply_only_where_tokens_calls_them() -> None:
-    # tokens() skips _names_before unless the last type is INIT before a comma or TEXT after
-    # "TEXT ,"; anywhere else its rules must change nothing
-    kinds = ["COMMA", "SEMI", "AND", "INIT", "TEXT", "GIVEN", "PHRASE", "DOT", "IN", "PARTICLE", "YEAR"]
+    # tokens() skips _names_before unless the last type is INIT, PARTICLE or MONTH before a comma
+    # or TEXT after "TEXT ,"; anywhere else its rules must change nothing
+    kinds = ["COMMA", "SEMI", "AND", "INIT", "TEXT", "GIVEN", "PHRASE", "DOT", "IN", "PARTICLE", "YEAR", "MONTH"]
     for kind in kinds:
         for before in itertools.product(kinds, repeat=4):
             types = ["SEMI", *before]
             if not (kind == "COMMA" or types[-2] == "COMMA"):
                 continue
-            if (types[-1] == "INIT" and kind == "COMMA") or (
+            if (types[-1] in _BEFORE_A_COMMA and kind == "COMMA") or (
                 types[-1] == "TEXT" and types[-2] == "COMMA" and types[-3] == "TEXT"
             ):
                 continue
-            for value in ("SILVA", "Roland", "A."):
+            for value in ("SILVA", "Roland", "A.", "Das", "May"):
                 values = ["x", "A.", value, "A.", value]
                 changed = list(types)
                 _names_before(kind, changed, values)

@@ -595,7 +595,7 @@ def tokens(elements: Iterable[str]) -> Tokens:
                 # only where one of _names_before's rules can apply: capitals before a comma, a
                 # name part after "TEXT ," (the call itself was most of the cost of a name list)
                 last = types[-1] if types else None
-                if (last == "INIT" and kind == "COMMA") or (
+                if (kind == "COMMA" and last in _BEFORE_A_COMMA) or (
                     last == "TEXT" and len(types) >= 3 and types[-2] == "COMMA" and types[-3] == "TEXT"
                 ):
                     _names_before(kind, types, values)
@@ -610,6 +610,9 @@ def tokens(elements: Iterable[str]) -> Tokens:
 
 
 _NAME_START = frozenset({"SEMI", "AND"})
+#: The last types before a comma that :func:`_names_before` may change (a surname read as
+#: initials, a particle or a month).
+_BEFORE_A_COMMA = frozenset({"INIT", "PARTICLE", "MONTH"})
 
 
 def _surname_particle(types: list[str], values: list[str]) -> None:
@@ -678,7 +681,8 @@ def _names_before(kind: str, types: list[str], values: list[str]) -> None:
       Chicago), a ``GIVEN``.
 
     :func:`tokens` calls this only where a rule can apply (the last type
-    ``INIT`` before a comma, or ``TEXT`` after ``TEXT ,``); a new rule here
+    ``INIT``, ``PARTICLE`` or ``MONTH`` before a comma, or ``TEXT`` after
+    ``TEXT ,``); a new rule here
     must widen that test (tests/test_lexer.py checks it).
     """
     if kind == "COMMA":
