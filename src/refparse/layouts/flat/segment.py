@@ -362,7 +362,9 @@ class _Cutter:
         chunk = self.text[start:end]
         stripped = chunk.strip()
         if stripped:
-            self.out.append(Piece(start + len(chunk) - len(chunk.lstrip()), stripped))
+            if chunk[0] != stripped[0]:  # (most chunks start with their text: no second strip)
+                start += len(chunk) - len(chunk.lstrip())
+            self.out.append(Piece(start, stripped))
 
     def marks(self, p: int, chars: str = ".,;:") -> int:
         """Emit the run of ``chars`` (and spaces) at ``p`` as one element; return where it ends."""
@@ -744,8 +746,8 @@ class _Cutter:
     def _words(self, start: int, end: int) -> None:
         """Words joined into one element; a number (or a label with its number) on its own."""
         text = self.text
-        if _NUMBER_OR_DOT.search(text, start, end) is None:  # most runs: words only, one element
-            self.emit(start, end)
+        if _NUMBER_OR_DOT.search(text, start, end) is None or len(text[start:end].split(None, 1)) < 2:
+            self.emit(start, end)  # most runs: words only, or one word (a number too), one element
             return
         run_start = None
         pos = start
@@ -756,7 +758,7 @@ class _Cutter:
                     and not _ARTICLE.fullmatch(text[run_start:pos])):  # "Art. no." is one label
                 self.emit(run_start, pos)  # "Curran Associates, Inc. pp." — the label apart
                 run_start = a
-            if _NUMBER.fullmatch(word) and any(c.isdigit() for c in word):
+            if _NUMBER.fullmatch(word):  # (it holds a digit)
                 if run_start is not None and not _takes_number(text[run_start:pos]):
                     self.emit(run_start, pos)
                     run_start = None
@@ -791,13 +793,20 @@ def _group(text: str, start: int) -> re.Match[str] | None:
     """The first volume–issue–pages group after ``start`` that is not inside a link."""
     group = _JOURNAL_GROUP.search(text, start)
     while group is not None:
-        link = _LINK.search(text, start, group.start() + 1)
+        link = _search_link(text, start, group.start() + 1)
         while link is not None and link.end() <= group.start():
-            link = _LINK.search(text, link.end(), group.start() + 1)
+            link = _search_link(text, link.end(), group.start() + 1)
         if link is None:
             return group
         group = _JOURNAL_GROUP.search(text, link.end())
     return None
+
+
+def _search_link(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_LINK.search(text, start, end)``, without the regex where no link can be (most titles)."""
+    if text.find("://", start, end) < 0 and text.find("www.", start, end) < 0:
+        return None
+    return _LINK.search(text, start, end)
 
 
 def _takes_number(words: str) -> bool:
