@@ -92,8 +92,9 @@ _END_RX = (
     r"|(?<=\.)\s+(?=\S)"
 )
 _FOLLOWS = rf"(?={_SEP_RX}|{_ETAL_RX}|{_END_RX})"
-_SEP = re.compile(_SEP_RX)
 _ETAL = re.compile(_ETAL_RX)
+#: What follows a name in the list: "et al." (tried first, group ``etal``), else a separator.
+_ETAL_OR_SEP = re.compile(rf"(?P<etal>{_ETAL_RX})|{_SEP_RX}")
 
 #: Bare initials unless a dot and "and" follow ("Ramos A. and Camargo F. D.,": dotted initials, IEEE).
 _FAMILY_INITIALS = re.compile(
@@ -286,22 +287,22 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
     comma_form = len(pieces) >= 3 and pieces[1].text == ","
     comma_first = comma_form and not _DOTTED_ONLY.fullmatch(pieces[2].text)
     while True:
-        etal = _ETAL.match(text, p)
-        if etal:
-            out.append(Piece(etal.start(), etal.group()))
-            return out, etal.end()
-        sep = _SEP.match(text, p)
+        sep = _ETAL_OR_SEP.match(text, p)
         if sep is None:
             return out, p
+        if sep.lastgroup == "etal":
+            out.append(Piece(sep.start(), sep.group()))
+            return out, sep.end()
+        between = sep.group()
         after = sep.end() + (1 if text[sep.end() : sep.end() + 1] == " " else 0)
-        semicolon = sep.group().strip() == ";"
+        semicolon = between.strip() == ";"
         # after "Family, I." a name is given first only behind ", and" (Chicago: "Li, X., and John Bai")
-        last_and = comma_form and sep.group() == ", and "
+        last_and = comma_form and between == ", and "
         found = _name_at(text, after, False, inverted=(comma_first or last_and) and not semicolon,
                          semicolons=semicolon and comma_form)
         if found is None:  # "…; HARLOT plc.", "…, and HARLOT plc.", "… & Genomes Project Consortium et al."
             org = _ORGANIZATION.match(text, after)
-            joined = "&" in sep.group() or "and" in sep.group()  # not after a comma: the grammar reads no such list
+            joined = "&" in between or "and" in between  # not after a comma: the grammar reads no such list
             if (org is not None and (semicolon or last_and or (joined and _ETAL.match(text, org.end())))
                     and _is_organization(org.group(), text[org.end() :])):
                 found = [Piece(after, org.group().rstrip())], org.end()
@@ -311,7 +312,7 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
                 out.append(Piece(etal.start(), etal.group()))
                 return out, etal.end()
             return out, p
-        mark = sep.group().strip() or sep.group()
-        out.append(Piece(sep.start() + sep.group().index(mark), mark))
+        mark = between.strip() or between
+        out.append(Piece(sep.start() + between.index(mark), mark))
         pieces, p = found
         out.extend(pieces)
