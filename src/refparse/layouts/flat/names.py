@@ -57,11 +57,17 @@ _PARTICLE = rf"(?:(?:{_particle_words()}) )"
 #: A surname: optional lower-case particles, then one to four capitalised words
 #: ("de Ruyter van Steveninck", "Costa Filho", "Aguera y Arcas", "Di Martino").
 _SURNAME = rf"(?:{_PARTICLE}{{0,3}}(?:{_elided()})?{_WORD}(?: (?:{_PARTICLE}{{0,2}}){_WORD}){{0,3}})"
-#: The same surname, each word taken whole (an atomic group), for the forms where a space or a comma
-#: must follow it. A shorter word ends before a letter, an apostrophe or a hyphen, so it can never lead
-#: to a match there; without the group the engine tries one letter fewer at every failure. (Not where
-#: "et al." may follow a surname unspaced: "Smithet al.")
-_SURNAME_SPACED = _SURNAME.replace(_WORD, f"(?>{_WORD})")
+#: :data:`_WORD` taken whole, for where a space or a comma must follow it: a shorter word ends before
+#: a letter, an apostrophe or a hyphen, so it never leads to a match there. The same words, read as runs
+#: of letters (possessive: the engine keeps no place to come back to) instead of letter by letter.
+_WHOLE_WORD = (
+    rf"(?>(?:(?:ben|bin|ibn|al|el|ul|abu)-)?[{_UP}]"
+    rf"(?:[{_LO}{_UP}]++|['\u2019][{_LO}{_UP}]|[-\u2010\u2011](?=[{_UP}{_LO}]))++)"
+)
+#: The same surname, each word taken whole, for the forms where a space or a comma must follow it;
+#: without it the engine tries one letter fewer at every failure. (Not where "et al." may follow a
+#: surname unspaced: "Smithet al.")
+_SURNAME_SPACED = _SURNAME.replace(_WORD, _WHOLE_WORD)
 #: Initials with dots, possibly hyphenated or with a particle ("R. S.", "J.-P.", "C. da S. T.", "Ch.").
 _INITIAL = rf"[{_UP}][{_LO}]?\."
 _DOTTED = (

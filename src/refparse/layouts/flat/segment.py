@@ -284,7 +284,7 @@ def _abbreviated(piece: str, loose: bool = False) -> bool:
 
     ``loose`` accepts a last piece that merely holds one ("Biol", "Soc", "Cell Biol").
     """
-    words = piece.split()
+    words = piece.split(None, 6)  # (a seventh word is too many: a long title is not split whole)
     if not 0 < len(words) <= 6:
         return False
     if loose:
@@ -297,7 +297,7 @@ def _dotted_words(piece: str, longest: int = 9) -> bool:
 
     ``longest`` is the most letters a word may have ("Endocrinol.", "Complement." have 10).
     """
-    words = piece.split()
+    words = piece.split(None, 3)  # (a fourth word is too many)
     return 0 < len(words) <= 3 and all(
         w.endswith(".") and (
             _ABBREVIATED.fullmatch(w)
@@ -351,7 +351,8 @@ def _section_name(head: str, tail: str) -> bool:
     "&", then one to three capitalised words; a section listing its fields
     ("Biology, Ecology", "Series; Botanica") follows a name of any kind.
     """
-    words, section = head.split(), tail.replace(",", " ").replace(";", " ").split()
+    # (split one word past the most allowed: a long title is not split whole)
+    words, section = head.split(None, 8), tail.replace(",", " ").replace(";", " ").split(None, 3)
     if not (0 < len(words) <= 8 and 0 < len(section) <= 3):
         return False
     if not all(w[:1].isupper() or w in _TITLE_JOINERS or w == "&" for w in (*words, *section)):
