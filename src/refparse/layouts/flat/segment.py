@@ -235,6 +235,9 @@ _BRACKETED = re.compile(
 _COLON_LABEL = re.compile(
     r"(?:\b(?:PMID|PMid|PMCID|DOI|doi|Doi|ISBN|ISSN|URL)|[Aa]vailable(?: from| at)?|Dispon[íi]vel em)$"
 )
+#: The last characters of those labels (and a line's end, where ``$`` matches too): a colon after any
+#: other is no label's.
+_COLON_LABEL_ENDS = "DdIiNLemt\n"
 #: Labels whose full stop is part of them.
 _LABEL_WORDS = frozenset(
     "vol vols v no nos n nr pp p pag pág art suppl supl pt ed eds edn org orgs coord trad rev repr reimpr bd t "
@@ -576,7 +579,7 @@ class _Cutter:
             self.emit(q, mark + 1)
             self.emit(mark + 1, pieces[first][0])
         start = pieces[first][0]
-        if _PLACE_PUBLISHER.search(text, start, group) and _YEAR_PAGES.match(text, group):
+        if _YEAR_PAGES.match(text, group) and _PLACE_PUBLISHER.search(text, start, group):
             self._plain(start, group)  # "Boca Raton: CRC; 2004:2051": a book's publisher and pages
         else:
             self._container(start, group, place=_VOLUME_LABEL.match(text, group) is not None)
@@ -640,7 +643,8 @@ class _Cutter:
         text = self.text
         body = text[start:end].rstrip()
         stop = start + len(body)
-        dotted = _ABBREVIATION_DOT.search(body[:-1]) is not None  # "J. Biol. Chem." yes, "… Physiology. A, …" no
+        # "J. Biol. Chem." yes, "… Physiology. A, …" no (no search without a full stop)
+        dotted = "." in body[:-1] and _ABBREVIATION_DOT.search(body[:-1]) is not None
         if body.endswith(".") and not dotted:
             stop -= 1
         elif dotted and not body.endswith(".") and text[end : end + 1] == ".":  # "J. Am. Chem. Soc." then "2015,"
@@ -661,7 +665,7 @@ class _Cutter:
     # ----------------------------------------------------------------- the rest
     def rest(self, p: int) -> None:
         text = self.text
-        marker = _IN.search(text, p)
+        marker = _search_in(text, p)
         if marker is not None:
             names, end = scan_authors(text, marker.end() + 1)
             self._whole(p, marker.start())
@@ -740,7 +744,7 @@ class _Cutter:
                 continue
             if mark == "," and _PLACE_COLON.match(text, at, end):
                 continue
-            if mark == ":" and _COLON_LABEL.search(text, p, at):
+            if mark == ":" and text[at - 1 : at] in _COLON_LABEL_ENDS and _COLON_LABEL.search(text, p, at):
                 continue  # "PMid:", "DOI:", "Available from:" — the label with its colon
             if mark == "(":
                 close = _BRACKETED.match(text, at, end)
@@ -824,6 +828,18 @@ def _search_link(text: str, start: int, end: int) -> re.Match[str] | None:
     if text.find("://", start, end) < 0 and text.find("www.", start, end) < 0:
         return None
     return _LINK.search(text, start, end)
+
+
+def _search_in(text: str, start: int) -> re.Match[str] | None:
+    """``_IN.search(text, start)``, without the regex when the text holds none of its words.
+
+    Every match holds "in", "In" or a colon after "m" or "n" ("Em:", "en:");
+    most references' rests (the numbers, a DOI) hold none of them.
+    """
+    rest = text[start:]
+    if "in" not in rest and "In" not in rest and "m:" not in rest and "n:" not in rest:
+        return None
+    return _IN.search(text, start)
 
 
 def _takes_number(words: str) -> bool:
