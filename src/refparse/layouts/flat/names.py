@@ -175,6 +175,10 @@ _PATTERNS = {
 }
 #: The forms that print a comma after the family name.
 _COMMA_FORMS = frozenset({"family, initials", "family, given"})
+#: The forms with a suffix before the comma, and those with one after the name (looked up once: a
+#: pattern's ``groupindex`` is a new mapping at each reading).
+_WITH_SUFFIX_FIRST = frozenset(form for form, p in _PATTERNS.items() if "suffix_first" in p.groupindex)
+_WITH_SUFFIX = frozenset(form for form, p in _PATTERNS.items() if "suffix" in p.groupindex)
 #: The last characters of the suffixes :data:`_TRAILING_SUFFIX` finds ("Neto", "Filho", "Junior",
 #: "Sobrinho", "Jr", "Sr.", in any case).
 _SUFFIX_LAST = frozenset("oOrR.")
@@ -213,7 +217,7 @@ def _name_at(
             tail = _TRAILING_PARTICLE.search(text, given_start, given_end)
             if tail is not None:
                 given_end, family_start = tail.start(), tail.start() + 1
-        has_suffix = "suffix_first" in pattern.groupindex
+        has_suffix = form in _WITH_SUFFIX_FIRST
         suffix_first = m.span("suffix_first") if has_suffix and m.group("suffix_first") else None
         if (has_suffix or pattern is _FAMILY_INITIALS) and suffix_first is None and _may_end_in_suffix(
             text, family_end
@@ -233,7 +237,7 @@ def _name_at(
         if suffix_first is not None:  # "Faro", "Jr.", ",", "A. C.": as a page prints "Coimbra Neto, J. P. C."
             after = [Piece(suffix_first[1], ",")] if text[suffix_first[1] : suffix_first[1] + 1] == "," else []
             pieces[1:1] = [Piece(suffix_first[0], text[slice(*suffix_first)]), *after]
-        if "suffix" in pattern.groupindex and m.group("suffix"):
+        if form in _WITH_SUFFIX and m.group("suffix"):
             pieces.append(Piece(m.start("suffix"), m.group("suffix")))
         return pieces, m.end()
     if not first:
