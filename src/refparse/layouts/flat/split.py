@@ -55,8 +55,7 @@ def label_of(text: str) -> tuple[int, int] | None:
     m = _LABEL.match(text)
     if m is None:
         return None
-    number = next(g for g in m.groups() if g is not None)
-    return int(number), m.end()
+    return int(m.group(1) or m.group(2) or m.group(3)), m.end()  # (the one of the three that matched)
 
 
 def is_heading(text: str) -> bool:
@@ -402,7 +401,11 @@ def _list_start(head: list[Line], first: int) -> int:
 def _glued_label(lines: list[Line], number: int) -> tuple[int, int, str] | None:
     """Where label ``number`` starts a reference inside the block's lines: (line, offset, text after)."""
     pattern = re.compile(rf"(?<=[.\s])\s*(?:\[{number}\]|\({number}\)|{number}[.)])\s+(?=\S)")
+    # a label prints the number then "]", ")" or "."; the search is left for the lines that hold one
+    bracket, paren, dot = f"{number}]", f"{number})", f"{number}."
     for k, line in enumerate(lines):
+        if bracket not in line.text and paren not in line.text and dot not in line.text:
+            continue
         for m in pattern.finditer(line.text):
             before = line.text[: m.start()].rstrip()
             rest = line.text[m.end() :]
