@@ -52,6 +52,9 @@ _CAPS_START = re.compile(
 
 def label_of(text: str) -> tuple[int, int] | None:
     """The label number at a line's start and where its text begins, or ``None``."""
+    first = text[:1]
+    if first != "[" and first != "(" and not first.isdecimal():  # (what ``\d`` is): most lines open with none
+        return None
     m = _LABEL.match(text)
     if m is None:
         return None
