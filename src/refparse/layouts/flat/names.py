@@ -57,6 +57,17 @@ _PARTICLE = rf"(?:(?:{_particle_words()}) )"
 #: A surname: optional lower-case particles, then one to four capitalised words
 #: ("de Ruyter van Steveninck", "Costa Filho", "Aguera y Arcas", "Di Martino").
 _SURNAME = rf"(?:{_PARTICLE}{{0,3}}(?:{_elided()})?{_WORD}(?: (?:{_PARTICLE}{{0,2}}){_WORD}){{0,3}})"
+#: :data:`_WORD` taken whole, for where a space or a comma must follow it: a shorter word ends before
+#: a letter, an apostrophe or a hyphen, so it never leads to a match there. The same words, read as runs
+#: of letters (possessive: the engine keeps no place to come back to) instead of letter by letter.
+_WHOLE_WORD = (
+    rf"(?>(?:(?:ben|bin|ibn|al|el|ul|abu)-)?[{_UP}]"
+    rf"(?:[{_LO}{_UP}]++|['\u2019][{_LO}{_UP}]|[-\u2010\u2011](?=[{_UP}{_LO}]))++)"
+)
+#: The same surname, each word taken whole, for the forms where a space or a comma must follow it;
+#: without it the engine tries one letter fewer at every failure. (Not where "et al." may follow a
+#: surname unspaced: "Smithet al.")
+_SURNAME_SPACED = _SURNAME.replace(_WORD, _WHOLE_WORD)
 #: Initials with dots, possibly hyphenated or with a particle ("R. S.", "J.-P.", "C. da S. T.", "Ch.").
 _INITIAL = rf"[{_UP}][{_LO}]?\."
 _DOTTED = (
@@ -87,12 +98,13 @@ _END_RX = (
     r"|(?<=\.)\s+(?=\S)"
 )
 _FOLLOWS = rf"(?={_SEP_RX}|{_ETAL_RX}|{_END_RX})"
-_SEP = re.compile(_SEP_RX)
 _ETAL = re.compile(_ETAL_RX)
+#: What follows a name in the list: "et al." (tried first, group ``etal``), else a separator.
+_ETAL_OR_SEP = re.compile(rf"(?P<etal>{_ETAL_RX})|{_SEP_RX}")
 
 #: Bare initials unless a dot and "and" follow ("Ramos A. and Camargo F. D.,": dotted initials, IEEE).
 _FAMILY_INITIALS = re.compile(
-    rf"(?P<family>{_SURNAME}) (?P<given>{_BARE}(?!\.,? (?:and|&) )|{_DOTTED}){_SUFFIX}{_FOLLOWS}"
+    rf"(?P<family>{_SURNAME_SPACED}) (?P<given>{_BARE}(?!\.,? (?:and|&) )|{_DOTTED}){_SUFFIX}{_FOLLOWS}"
 )
 #: "LevinLA", "ChenI-MA", "FodorAa": a page's surname and initials glued together (PLOS,
 #: when the space between them was a tag).
@@ -105,9 +117,9 @@ _SUFFIX_FIRST = r"(?: (?P<suffix_first>Jr\.?|Sr\.?|Neto|Filho|J[úu]nior|Sobrinh
 #: A suffix ending the surname the pattern took ("Silveira Neto" before the comma).
 _TRAILING_SUFFIX = re.compile(r" (?:(?i:Neto|Filho|J[úu]nior|Sobrinho)|Jr\.?|Sr\.?)$")
 _FAMILY_COMMA_INITIALS = re.compile(
-    rf"(?P<family>{_SURNAME}?){_SUFFIX_FIRST}, ?(?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}"
+    rf"(?P<family>{_SURNAME_SPACED}?){_SUFFIX_FIRST}, ?(?P<given>{_DOTTED}|{_BARE}){_SUFFIX}{_FOLLOWS}"
 )
-_FAMILY_COMMA_GIVEN = re.compile(rf"(?P<family>{_SURNAME}), (?P<given>{_GIVEN}){_FOLLOWS}")
+_FAMILY_COMMA_GIVEN = re.compile(rf"(?P<family>{_SURNAME_SPACED}), (?P<given>{_GIVEN}){_FOLLOWS}")
 _INITIALS_FAMILY = re.compile(rf"(?P<given>{_DOTTED}) ?(?P<family>{_SURNAME}){_SUFFIX}{_FOLLOWS}")
 #: "Julia Paulsson", "Mohammed B. Elowitz": given names first, after a first name printed
 #: "Family, Given" (MLA, Chicago).
@@ -116,7 +128,7 @@ _GIVEN_FAMILY = re.compile(
     rf"(?P<given>{_GIVEN_WORD}(?: (?:{_GIVEN_WORD}|[{_UP}]\.)){{0,2}}) (?P<family>{_SURNAME}){_SUFFIX}{_FOLLOWS}"
 )
 #: A surname alone inside a list ("…, Holderied, Surlykke A"): only before another name.
-_BARE_FAMILY = re.compile(rf"(?P<family>{_SURNAME})(?=, | \((?:1[5-9]|20)\d\d[a-z]?\))")
+_BARE_FAMILY = re.compile(rf"(?P<family>{_SURNAME_SPACED})(?=, | \((?:1[5-9]|20)\d\d[a-z]?\))")
 
 
 class Piece(NamedTuple):
@@ -152,6 +164,34 @@ _INVERTED_FIRST = (
 )
 
 
+#: Each form's pattern.
+_PATTERNS = {
+    "family, initials": _FAMILY_COMMA_INITIALS,
+    "family initials": _FAMILY_INITIALS,
+    "camel": _CAMEL,
+    "initials family": _INITIALS_FAMILY,
+    "family, given": _FAMILY_COMMA_GIVEN,
+    "given family": _GIVEN_FAMILY,
+}
+#: The forms that print a comma after the family name.
+_COMMA_FORMS = frozenset({"family, initials", "family, given"})
+#: The forms with a suffix before the comma, and those with one after the name (looked up once: a
+#: pattern's ``groupindex`` is a new mapping at each reading).
+_WITH_SUFFIX_FIRST = frozenset(form for form, p in _PATTERNS.items() if "suffix_first" in p.groupindex)
+_WITH_SUFFIX = frozenset(form for form, p in _PATTERNS.items() if "suffix" in p.groupindex)
+#: The last characters of the suffixes :data:`_TRAILING_SUFFIX` finds ("Neto", "Filho", "Junior",
+#: "Sobrinho", "Jr", "Sr.", in any case).
+_SUFFIX_LAST = frozenset("oOrR.")
+
+
+def _may_end_in_suffix(text: str, end: int) -> bool:
+    """Whether the surname ending at ``end`` may end in a suffix: its last character first, a regex only then.
+
+    Most surnames end in some other letter; the search is left for the few that can.
+    """
+    return text[end - 1 : end] in _SUFFIX_LAST
+
+
 def _name_at(
     text: str, p: int, first: bool, inverted: bool = False, semicolons: bool = False
 ) -> tuple[list[Piece], int] | None:
@@ -161,17 +201,9 @@ def _name_at(
     comma came before this one, so given names come first here.
     ``semicolons``: a list of "Family, Initials" names set apart by semicolons.
     """
-    patterns = {
-        "family, initials": _FAMILY_COMMA_INITIALS,
-        "family initials": _FAMILY_INITIALS,
-        "camel": _CAMEL,
-        "initials family": _INITIALS_FAMILY,
-        "family, given": _FAMILY_COMMA_GIVEN,
-        "given family": _GIVEN_FAMILY,
-    }
     forms = _INVERTED_FIRST if inverted else _SEMICOLON_LIST if semicolons else _USUAL
     for form, order in forms:
-        pattern = patterns[form]
+        pattern = _PATTERNS[form]
         m = pattern.match(text, p)
         if m is None:
             continue
@@ -179,31 +211,33 @@ def _name_at(
             continue
         if pattern is _INITIALS_FAMILY and looks_like_organization(m.group("family")):
             continue  # "U.S. General Accounting Office": an organisation, not Mr Office
-        pieces = []
-        spans = {name: m.span(name) for name in ("family", "given")}
+        family_start, family_end = m.span("family")
+        given_start, given_end = m.span("given")
         if form == "initials family":  # "P. de Valpine": the particle is the family name's
-            given = text[slice(*spans["given"])]
-            tail = _TRAILING_PARTICLE.search(given)
+            tail = _TRAILING_PARTICLE.search(text, given_start, given_end)
             if tail is not None:
-                spans["given"] = (spans["given"][0], spans["given"][0] + tail.start())
-                spans["family"] = (spans["given"][0] + tail.start() + 1, spans["family"][1])
-        has_suffix = "suffix_first" in pattern.groupindex
+                given_end, family_start = tail.start(), tail.start() + 1
+        has_suffix = form in _WITH_SUFFIX_FIRST
         suffix_first = m.span("suffix_first") if has_suffix and m.group("suffix_first") else None
-        if (has_suffix or pattern is _FAMILY_INITIALS) and suffix_first is None:  # "Oliveira Jr EN" too
-            tail = _TRAILING_SUFFIX.search(text, *spans["family"])  # "Silveira Neto": the surname is "Silveira"
-            if tail is not None and tail.start() > spans["family"][0]:
+        if (has_suffix or pattern is _FAMILY_INITIALS) and suffix_first is None and _may_end_in_suffix(
+            text, family_end
+        ):  # "Oliveira Jr EN" too
+            tail = _TRAILING_SUFFIX.search(text, family_start, family_end)  # "Silveira Neto": the surname is "Silveira"
+            if tail is not None and tail.start() > family_start:
                 suffix_first = (tail.start() + 1, tail.end())
-                spans["family"] = (spans["family"][0], tail.start())
-        for group in order:
-            name = "family" if group == "f" else "given"
-            start, end = spans[name]
-            pieces.append(Piece(start, text[start:end]))
-            if form in ("family, initials", "family, given") and group == "f" and text[end] == ",":
-                pieces.append(Piece(end, ","))
+                family_end = tail.start()
+        family = Piece(family_start, text[family_start:family_end])
+        given = Piece(given_start, text[given_start:given_end])
+        if order == "gf":
+            pieces = [given, family]
+        elif form in _COMMA_FORMS and text[family_end] == ",":
+            pieces = [family, Piece(family_end, ","), given]
+        else:
+            pieces = [family, given]
         if suffix_first is not None:  # "Faro", "Jr.", ",", "A. C.": as a page prints "Coimbra Neto, J. P. C."
             after = [Piece(suffix_first[1], ",")] if text[suffix_first[1] : suffix_first[1] + 1] == "," else []
             pieces[1:1] = [Piece(suffix_first[0], text[slice(*suffix_first)]), *after]
-        if "suffix" in pattern.groupindex and m.group("suffix"):
+        if form in _WITH_SUFFIX and m.group("suffix"):
             pieces.append(Piece(m.start("suffix"), m.group("suffix")))
         return pieces, m.end()
     if not first:
@@ -263,22 +297,22 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
     comma_form = len(pieces) >= 3 and pieces[1].text == ","
     comma_first = comma_form and not _DOTTED_ONLY.fullmatch(pieces[2].text)
     while True:
-        etal = _ETAL.match(text, p)
-        if etal:
-            out.append(Piece(etal.start(), etal.group()))
-            return out, etal.end()
-        sep = _SEP.match(text, p)
+        sep = _ETAL_OR_SEP.match(text, p)
         if sep is None:
             return out, p
+        if sep.lastgroup == "etal":
+            out.append(Piece(sep.start(), sep.group()))
+            return out, sep.end()
+        between = sep.group()
         after = sep.end() + (1 if text[sep.end() : sep.end() + 1] == " " else 0)
-        semicolon = sep.group().strip() == ";"
+        semicolon = between.strip() == ";"
         # after "Family, I." a name is given first only behind ", and" (Chicago: "Li, X., and John Bai")
-        last_and = comma_form and sep.group() == ", and "
+        last_and = comma_form and between == ", and "
         found = _name_at(text, after, False, inverted=(comma_first or last_and) and not semicolon,
                          semicolons=semicolon and comma_form)
         if found is None:  # "…; HARLOT plc.", "…, and HARLOT plc.", "… & Genomes Project Consortium et al."
             org = _ORGANIZATION.match(text, after)
-            joined = "&" in sep.group() or "and" in sep.group()  # not after a comma: the grammar reads no such list
+            joined = "&" in between or "and" in between  # not after a comma: the grammar reads no such list
             if (org is not None and (semicolon or last_and or (joined and _ETAL.match(text, org.end())))
                     and _is_organization(org.group(), text[org.end() :])):
                 found = [Piece(after, org.group().rstrip())], org.end()
@@ -288,7 +322,7 @@ def scan_authors(text: str, start: int = 0) -> tuple[list[Piece], int]:
                 out.append(Piece(etal.start(), etal.group()))
                 return out, etal.end()
             return out, p
-        mark = sep.group().strip() or sep.group()
-        out.append(Piece(sep.start() + sep.group().index(mark), mark))
+        mark = between.strip() or between
+        out.append(Piece(sep.start() + between.index(mark), mark))
         pieces, p = found
         out.extend(pieces)

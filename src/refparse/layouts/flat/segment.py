@@ -178,6 +178,8 @@ _NO_STOP = frozenset(
     "vs v e.g i.e al sp spp var subsp cv cf no nos st dr mr mrs ms ca approx fig figs vol ed eds jr sr inc ltd co "
     "univ dept nr pt pp p n t org orgs coord trad".split()
 )
+#: The longest of them (letters): a longer word before a full stop is no abbreviation.
+_LONGEST_NO_STOP = max(len(w) for w in _NO_STOP)
 #: A sentence of abbreviated words each with its full stop ("J. Clin.", "Health Res.", "MIDAS J. Syst."):
 #: the start of a journal's name, whatever word ends it.
 _DOTTED_ABBREVIATIONS = re.compile(
@@ -206,7 +208,8 @@ _SECTION = re.compile(r"(?:[A-Z](?=[,:]\s)|(?:Part|Section|Series|Sect\.|Ser\.) 
 
 # --------------------------------------------------------------------------- the rest
 #: Text kept whole in the rest of a reference: identifiers, and notes that carry a date or a number.
-_WHOLE = re.compile(
+_WHOLE = re.compile(  # (each alternative's first character tested once, first: most positions start none)
+    r"(?=[dDh1fwP\[AaCcRrVvEOoI(\d])(?:"
     r"(?:(?:doi|DOI|Doi):\s?|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+?(?=>?[.,;]?(?:\s|$))"
     r"|(?:https?|ftp)://\S+?(?=[.,;)\]>]*(?:\s|$))|www\.\S+?(?=[.,;)\]>]*(?:\s|$))"
     r"|(?:PubMed Central )?PMCID:?\s?PMC\w+|PMC\d{4,9}"
@@ -220,6 +223,7 @@ _WHOLE = re.compile(
     r"|\[[^\]]{2,40}\]"
     rf"|{_BRACKETED_ROLE}"
     r"|\b\d{1,2}(?:\.|[ª°º]|st|nd|rd|th)?\s?(?:ed\.|edn\.?|edição|edición|edition)"
+    r")"
 )
 #: After a comma: more of a place, then a colon and a publisher (", IL, USA: University …").
 _PLACE_COLON = re.compile(
@@ -237,6 +241,9 @@ _BRACKETED = re.compile(
 _COLON_LABEL = re.compile(
     r"(?:\b(?:PMID|PMid|PMCID|DOI|doi|Doi|ISBN|ISSN|URL)|[Aa]vailable(?: from| at)?|Dispon[íi]vel em)$"
 )
+#: The last characters of those labels (and a line's end, where ``$`` matches too): a colon after any
+#: other is no label's.
+_COLON_LABEL_ENDS = "DdIiNLemt\n"
 #: Labels whose full stop is part of them.
 _LABEL_WORDS = frozenset(
     "vol vols v no nos n nr pp p pag pág art suppl supl pt ed eds edn org orgs coord trad rev repr reimpr bd t "
@@ -251,14 +258,18 @@ _NUMBER = re.compile(r"[A-Za-z]{0,3}\d[\w.\u2013-]*")
 
 
 def _is_no_stop(text: str, dot: int) -> bool:
-    """Whether the full stop at ``dot`` follows an initial or an abbreviation (no sentence ends there)."""
+    """Whether the full stop at ``dot`` follows an initial or an abbreviation (no sentence ends there).
+
+    The word read is the letters and hyphens right before the dot (after any
+    earlier dot: "J.Am" reads "Am"); one longer than any abbreviation is none,
+    so the walk back stops there.
+    """
     start = dot
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] in ".-"):
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "-"):
         start -= 1
-    word = text[start:dot]
-    if not word:
-        return False
-    last = word.rsplit(".", 1)[-1]
+        if dot - start > _LONGEST_NO_STOP:
+            return False
+    last = text[start:dot]
     return (len(last) == 1 and last.isupper()) or last.casefold() in _NO_STOP
 
 
@@ -281,7 +292,7 @@ def _abbreviated(piece: str, loose: bool = False) -> bool:
 
     ``loose`` accepts a last piece that merely holds one ("Biol", "Soc", "Cell Biol").
     """
-    words = piece.split()
+    words = piece.split(None, 6)  # (a seventh word is too many: a long title is not split whole)
     if not 0 < len(words) <= 6:
         return False
     if loose:
@@ -294,7 +305,7 @@ def _dotted_words(piece: str, longest: int = 9) -> bool:
 
     ``longest`` is the most letters a word may have ("Endocrinol.", "Complement." have 10).
     """
-    words = piece.split()
+    words = piece.split(None, 3)  # (a fourth word is too many)
     return 0 < len(words) <= 3 and all(
         w.endswith(".") and (
             _ABBREVIATED.fullmatch(w)
@@ -348,12 +359,18 @@ def _section_name(head: str, tail: str) -> bool:
     "&", then one to three capitalised words; a section listing its fields
     ("Biology, Ecology", "Series; Botanica") follows a name of any kind.
     """
-    words, section = head.split(), tail.replace(",", " ").replace(";", " ").split()
+    # (split one word past the most allowed: a long title is not split whole)
+    words, section = head.split(None, 8), tail.replace(",", " ").replace(";", " ").split(None, 3)
     if not (0 < len(words) <= 8 and 0 < len(section) <= 3):
         return False
     if not all(w[:1].isupper() or w in _TITLE_JOINERS or w == "&" for w in (*words, *section)):
         return False
     return words[0].casefold() in _SECTIONED_HEADS or "&" in words or any(m in tail for m in ",;")
+
+
+#: How a :class:`Piece` is made without its ``__new__`` (a Python function) in between: the hot
+#: :meth:`_Cutter.emit` makes some sixteen per reference.
+_new_piece = tuple.__new__
 
 
 class _Cutter:
@@ -368,7 +385,9 @@ class _Cutter:
         chunk = self.text[start:end]
         stripped = chunk.strip()
         if stripped:
-            self.out.append(Piece(start + len(chunk) - len(chunk.lstrip()), stripped))
+            if chunk[0] != stripped[0]:  # (most chunks start with their text: no second strip)
+                start += len(chunk) - len(chunk.lstrip())
+            self.out.append(_new_piece(Piece, (start, stripped)))  # Piece(start, stripped), one call fewer
 
     def marks(self, p: int, chars: str = ".,;:") -> int:
         """Emit the run of ``chars`` (and spaces) at ``p`` as one element; return where it ends."""
@@ -538,7 +557,7 @@ class _Cutter:
             return p
         # "“Title.” Book, edited by Stefan Kotz and Nina L. Johnson, Springer, 1973" (MLA): the book, then
         # the credit (searched in the whole text: its look-aheads read past the group's start)
-        credit = _CREDIT.search(text, p)
+        credit = _credit(text, p)
         if credit is not None and credit.end() <= group.start():
             end = credit.start()
             while end > p and text[end - 1] in " ,":
@@ -595,7 +614,7 @@ class _Cutter:
             self.emit(q, mark + 1)
             self.emit(mark + 1, pieces[first][0])
         start = pieces[first][0]
-        if _PLACE_PUBLISHER.search(text, start, group) and _YEAR_PAGES.match(text, group):
+        if _YEAR_PAGES.match(text, group) and _PLACE_PUBLISHER.search(text, start, group):
             self._plain(start, group)  # "Boca Raton: CRC; 2004:2051": a book's publisher and pages
         else:
             self._container(start, group, place=_VOLUME_LABEL.match(text, group) is not None)
@@ -659,7 +678,8 @@ class _Cutter:
         text = self.text
         body = text[start:end].rstrip().rstrip(";")  # "WHO Press; 2008:146": the mark is no part of a name
         stop = start + len(body)
-        dotted = _ABBREVIATION_DOT.search(body[:-1]) is not None  # "J. Biol. Chem." yes, "… Physiology. A, …" no
+        # "J. Biol. Chem." yes, "… Physiology. A, …" no (no search without a full stop)
+        dotted = "." in body[:-1] and _ABBREVIATION_DOT.search(body[:-1]) is not None
         if body.endswith(".") and not dotted:
             stop -= 1
         elif dotted and not body.endswith(".") and text[end : end + 1] == ".":  # "J. Am. Chem. Soc." then "2015,"
@@ -680,7 +700,7 @@ class _Cutter:
     # ----------------------------------------------------------------- the rest
     def rest(self, p: int) -> None:
         text = self.text
-        marker = _IN.search(text, p)
+        marker = _search_in(text, p)
         if marker is not None:
             names, end = scan_authors(text, marker.end() + 1)
             self._whole(p, marker.start())
@@ -756,7 +776,7 @@ class _Cutter:
     def _whole(self, p: int, end: int) -> None:
         """Identifiers and dated notes whole; the plain text between them cut at its marks."""
         text = self.text
-        credit = _CREDIT.search(text, p)
+        credit = _credit(text, p)
         if credit is not None and credit.end() <= end:  # "Trans. Hugh Tomlinson and Barbara Habberjam.": one note
             self._whole(p, credit.start())
             self.emit(credit.start(), credit.end())
@@ -779,21 +799,23 @@ class _Cutter:
         skip_to = -1
         for m in _MARK.finditer(text, start, end):
             mark = m.group(1)
-            if m.start(1) < skip_to:
+            at = m.start(1)
+            if at < skip_to:
                 continue
-            if mark == "." and self._label_dot(p, m.start(1)):
+            if mark == "." and self._label_dot(p, at):
                 continue
-            if mark == "," and (_PLACE_COLON.match(text, m.start(1), end) or _FIRM.match(text, m.start(1), end)):
+            if mark == "," and (_PLACE_COLON.match(text, at, end) or _FIRM.match(text, at, end)):
                 continue  # ", IL, USA: University …"; "Curran Associates, Inc.": a firm's ending is its name's
-            if mark == ":" and _COLON_LABEL.search(text, p, m.start(1)):
+            if mark == ":" and text[at - 1 : at] in _COLON_LABEL_ENDS and _COLON_LABEL.search(text, p, at):
                 continue  # "PMid:", "DOI:", "Available from:" — the label with its colon
             if mark == "(":
-                close = _BRACKETED.match(text, m.start(1), end)
-                if close is not None and m.start(1) > p and text[m.start(1) - 1] == " ":
+                close = _BRACKETED.match(text, at, end)
+                if close is not None and at > p and text[at - 1] == " ":
                     skip_to = close.end()
                     continue
-            self._words(p, m.start(1))
-            self.emit(m.start(1), m.end(1))
+            if at > p:  # (between two marks nothing: the first mark's spaces are its own)
+                self._words(p, at)
+            self.out.append(Piece(at, mark))  # a mark holds no space: as emit would
             p = m.end()
         self._words(p, end)
 
@@ -807,8 +829,8 @@ class _Cutter:
     def _words(self, start: int, end: int) -> None:
         """Words joined into one element; a number (or a label with its number) on its own."""
         text = self.text
-        if _NUMBER_OR_DOT.search(text, start, end) is None:  # most runs: words only, one element
-            self.emit(start, end)
+        if len(text[start:end].split(None, 1)) < 2 or _NUMBER_OR_DOT.search(text, start, end) is None:
+            self.emit(start, end)  # most runs: words only, or one word (a number too), one element
             return
         run_start = None
         pos = start
@@ -819,7 +841,7 @@ class _Cutter:
                     and not _ARTICLE.fullmatch(text[run_start:pos])):  # "Art. no." is one label
                 self.emit(run_start, pos)  # "Curran Associates, Inc. pp." — the label apart
                 run_start = a
-            if _NUMBER.fullmatch(word) and any(c.isdigit() for c in word):
+            if _NUMBER.fullmatch(word):  # (it holds a digit)
                 if run_start is not None and not _takes_number(text[run_start:pos]):
                     self.emit(run_start, pos)
                     run_start = None
@@ -874,17 +896,47 @@ _NUMBER_OR_DOT = re.compile(r"[\d.]")
 _LINK = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 
 
+def _credit(text: str, start: int) -> re.Match[str] | None:
+    """The first translator's or editor's credit after ``start`` (see :data:`_CREDIT`).
+
+    Its pattern opens with look-behinds, which the engine tries at every
+    character; the words every credit holds are looked for first.
+    """
+    if "by " not in text and "Tra" not in text and "Ed. and" not in text:
+        return None
+    return _CREDIT.search(text, start)
+
+
 def _group(text: str, start: int) -> re.Match[str] | None:
     """The first volume–issue–pages group after ``start`` that is not inside a link."""
     group = _JOURNAL_GROUP.search(text, start)
     while group is not None:
-        link = _LINK.search(text, start, group.start() + 1)
+        link = _search_link(text, start, group.start() + 1)
         while link is not None and link.end() <= group.start():
-            link = _LINK.search(text, link.end(), group.start() + 1)
+            link = _search_link(text, link.end(), group.start() + 1)
         if link is None:
             return group
         group = _JOURNAL_GROUP.search(text, link.end())
     return None
+
+
+def _search_link(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_LINK.search(text, start, end)``, without the regex where no link can be (most titles)."""
+    if text.find("://", start, end) < 0 and text.find("www.", start, end) < 0:
+        return None
+    return _LINK.search(text, start, end)
+
+
+def _search_in(text: str, start: int) -> re.Match[str] | None:
+    """``_IN.search(text, start)``, without the regex when the text holds none of its words.
+
+    Every match holds "in", "In" or a colon after "m" or "n" ("Em:", "en:");
+    most references' rests (the numbers, a DOI) hold none of them.
+    """
+    rest = text[start:]
+    if "in" not in rest and "In" not in rest and "m:" not in rest and "n:" not in rest:
+        return None
+    return _IN.search(text, start)
 
 
 def _takes_number(words: str) -> bool:
