@@ -326,6 +326,22 @@ CASES = [
         {"title": "Tidal rhythms in sharks", "container": "Mar. Ecol- Prog. Ser.", "volume": "328"},
         id="nature-abbreviation-printed-with-a-hyphen",
     ),
+    pytest.param(
+        "Hooker, Joseph. The Flora of Tasmania. Lovell Reeve, 1860.",
+        {"title": "The Flora of Tasmania", "container": None, "publisher": "Lovell Reeve", "year": 1860,
+         "type": "book"},
+        id="chicago-book-then-publisher-comma-year",
+    ),
+    pytest.param(
+        "Hooker, Joseph. Notes on the Flora of Tasmania. Botanical Review, 1860.",
+        {"container": "Botanical Review", "publisher": None},
+        id="chicago-journal-word-then-comma-year-stays-a-journal",
+    ),
+    pytest.param(
+        "Hooker, Joseph. “Notes on the Flora of Tasmania.” Kew Gardens Notes, 1860.",
+        {"container": "Kew Gardens Notes", "publisher": None},
+        id="mla-quoted-title-then-comma-year-is-an-article",
+    ),
 ]
 
 

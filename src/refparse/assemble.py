@@ -370,6 +370,12 @@ def _roles(s: _Steps, items: list[Any], journal_like: bool) -> None:
             s.add("type", "const", "book")
             s.add("publisher", "text", seg.value)
             return
+        quoted = any(isinstance(c, Part) and c.kind == "title" and c.tail == "QUOTE" for c in items)
+        if seg.tail == "COMMA" and _year_after(items, seg) and not quoted:
+            # "Title. John Murray, 1876." (Chicago, MLA books): a publisher, unless a journal's name
+            # ("Animation: An Interdisciplinary Journal, 2006.") — decided on the text
+            s.add("publisher", "publisher_or_journal", seg.value)
+            return
         # One segment and no volume: a journal ("Blood Adv. 2025.") unless it
         # reads as a publisher ("Oxford University Press.") — decided on the text.
         s.add("container_title", "container_or_publisher", seg.value)

@@ -227,6 +227,14 @@ def container_or_publisher(vals: list[str], field: str, i: int) -> Fields:
     return {"container_title": nz.journal_name(value), "type": "article-journal"}
 
 
+def publisher_or_journal(vals: list[str], field: str, i: int) -> Fields:
+    """A lone "Name, 1876." after the title: a book's publisher, unless the name holds a journal word."""
+    value = vals[i]
+    if nz.has_journal_word(value):
+        return {"container_title": nz.journal_name(value), "type": "article-journal"}
+    return {"publisher": value, "type": "book"}
+
+
 def stripped(vals: list[str], field: str, i: int) -> Fields:
     """One element without the punctuation at its edges."""
     return {field: nz.strip_edge_punct(nz.nfc(vals[i]))}
@@ -275,6 +283,7 @@ BUILDERS: dict[str, Builder] = {
     "journal": journal,
     "stripped": stripped,
     "container_or_publisher": container_or_publisher,
+    "publisher_or_journal": publisher_or_journal,
     "doi": doi,
     "url": url,
     "pmid": pmid,

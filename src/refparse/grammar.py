@@ -158,7 +158,8 @@ class PartsTransformer(Transformer[Tok, Any]):
 
     # ---------------------------------------------------------------- what
     def title(self, c: list[Any]) -> Part:
-        return Part("title", _first(c, "TEXT", "PHRASE", "GLUED"), _at(c))
+        quoted = isinstance(c[0], Tok) and c[0].type == "QUOTE"  # "“Title,”" (an article's or a chapter's)
+        return Part("title", _first(c, "TEXT", "PHRASE", "GLUED"), _at(c), "QUOTE" if quoted else None)
 
     untitled_contributors = contributors
 

@@ -293,6 +293,11 @@ def looks_like_publishing_body(text: str) -> bool:
     return bool(words & _PUBLISHING_BODY) and not words & _role_words()["journal"]
 
 
+def has_journal_word(text: str) -> bool:
+    """Whether a name holds a word journals' names hold ("Journal", "Proc", "Review", "Bulletin" …)."""
+    return bool({w.casefold().rstrip(".") for w in _WORDS.findall(text)} & _role_words()["journal"])
+
+
 def looks_like_organization(text: str) -> bool:
     """Whether a name holds a word only organisations' names hold ("General Accounting Office")."""
     return any(w.casefold() in _role_words()["organization"] for w in _WORDS.findall(text))
