@@ -594,18 +594,16 @@ class _Cutter:
             dotted = text[pieces[first][0] : pieces[first][1]].rstrip().endswith(".")  # "Virol.", not "Cell 2009"
             if head is not None and dotted and _abbreviated(tail, loose=True):
                 pieces[first - 1 : first] = [(a, head + 1), (head + 1, b)]
-        if first > 1 and _YEAR_SENTENCE.fullmatch(text, *pieces[first - 1]):
+        year = _YEAR_SENTENCE.fullmatch(text, *pieces[first - 1]) if first > 1 else None
+        if year is not None:
             # "Title. 2017. J Nat Prod Resour 3: 94-96": the year between them is the date, not the title's
-            a, b = pieces[first - 1]
-            year = _YEAR_SENTENCE.fullmatch(text, a, b)
-            title_end = pieces[first - 2][1]
-            mark = title_end - 1
+            mark = pieces[first - 2][1] - 1
             while mark > q and text[mark] in " .":
                 mark -= 1
             self.emit(q, mark + 1)
-            self.emit(mark + 1, year.start(1))  # type: ignore[union-attr]
-            self.emit(*year.span(1))  # type: ignore[union-attr]
-            self.emit(year.end(1), pieces[first][0])  # type: ignore[union-attr]
+            self.emit(mark + 1, year.start(1))
+            self.emit(*year.span(1))
+            self.emit(year.end(1), pieces[first][0])
         elif first > 0:
             title_end = pieces[first - 1][1]
             mark = title_end - 1
