@@ -15,6 +15,24 @@ from test_flat import check_fields, fields, one
 
 CASES = [
     pytest.param(
+        "Okafor, N. (2004). Tidal marshes of West Africa (p. 312). Harbour Press.",
+        {"title": "Tidal marshes of West Africa", "pages": ("312", None), "publisher": "Harbour Press",
+         "year": 2004},
+        id="apa-book-pages-in-brackets-after-the-title",
+    ),
+    pytest.param(
+        "Lund, E., & Ferreira, P. (2009). Heat shock in grazing insects. Proceedings B, 276(1664), 301–309.",
+        {"title": "Heat shock in grazing insects", "container": "Proceedings B", "volume": "276",
+         "issue": "1664", "pages": ("301", "309"), "year": 2009},
+        id="apa-year-shaped-issue-after-the-volume",
+    ),
+    pytest.param(
+        "Chen, L., and Maria Gomez. “Sediment Transport in Braided Rivers.” Water Resour Res 41 (March 2005): 88–97.",
+        {"authors": ["Chen L.", "Gomez Maria"], "title": "Sediment Transport in Braided Rivers",
+         "container": "Water Resour Res", "volume": "41", "pages": ("88", "97")},
+        id="chicago-given-first-after-and-behind-family-comma-initials",
+    ),
+    pytest.param(
         "1. Lee, K., Park, J.H.: Thermal tolerance of reef corals in the Red Sea. J. Exp. Mar. Biol. Ecol. "
         "512(4), 44–52 (2019)",
         {"title": "Thermal tolerance of reef corals in the Red Sea", "container": "J. Exp. Mar. Biol. Ecol.",

@@ -8,7 +8,8 @@ has a floor on micro F1 and on the share of references with every field right.
 
 Both tables hold today's measured values rounded down a little (0.002 in F1, 0.005 in the
 exact share): a parser change that loses accuracy on a style fails here, and a gain is
-ratcheted in by raising the floor.
+ratcheted in by raising the floor. No F1 floor is below 0.990, the target every style meets in
+both layouts (issue 13): a style at 0.990–0.992 has its floor at the target itself.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ LINEBROKEN_FLOORS: dict[str, tuple[float, float]] = {
     "acs": (0.998, 0.995),
     "ama": (0.993, 0.970),
     "apa": (0.996, 0.981),
-    "apa-csl": (0.994, 0.962),
+    "apa-csl": (0.995, 0.970),
     "bmc": (0.996, 0.987),
-    "chicago": (0.996, 0.985),
+    "chicago": (0.996, 0.987),
     "chicago-ad": (0.994, 0.953),
-    "chicago-nb": (0.996, 0.987),
+    "chicago-nb": (0.998, 0.995),
     "elsevier-harvard": (0.997, 0.987),
     "frontiers": (0.995, 0.975),
     "harvard": (0.995, 0.977),
@@ -51,19 +52,19 @@ LINEBROKEN_FLOORS: dict[str, tuple[float, float]] = {
 #: style -> (micro F1 floor, exact-reference share floor), flat layout
 FLAT_FLOORS: dict[str, tuple[float, float]] = {
     "abnt": (0.990, 0.953),
-    "abnt-usp": (0.989, 0.945),
+    "abnt-usp": (0.990, 0.945),
     "acs": (0.994, 0.970),
-    "ama": (0.988, 0.953),
+    "ama": (0.990, 0.953),
     "apa": (0.991, 0.950),
-    "apa-csl": (0.988, 0.928),
+    "apa-csl": (0.992, 0.953),
     "bmc": (0.996, 0.989),
     "chicago": (0.997, 0.988),
-    "chicago-ad": (0.989, 0.945),
-    "chicago-nb": (0.987, 0.953),
+    "chicago-ad": (0.990, 0.945),
+    "chicago-nb": (0.990, 0.962),
     "elsevier-harvard": (0.991, 0.953),
     "frontiers": (0.994, 0.976),
     "harvard": (0.991, 0.969),
-    "harvard-ctr": (0.989, 0.937),
+    "harvard-ctr": (0.990, 0.937),
     "ieee": (0.990, 0.962),
     "ieee-csl": (0.994, 0.978),
     "mdpi": (0.996, 0.982),
@@ -73,7 +74,7 @@ FLAT_FLOORS: dict[str, tuple[float, float]] = {
     "springer": (0.992, 0.962),
     "springer-basic": (0.992, 0.961),
     "vancouver": (0.998, 0.995),
-    "vancouver-csl": (0.988, 0.953),
+    "vancouver-csl": (0.990, 0.953),
 }
 
 FLOORS = {"linebroken": LINEBROKEN_FLOORS, "flat": FLAT_FLOORS}
@@ -94,6 +95,12 @@ def test_style_floor(layout: str, style: str, min_f1: float, min_exact: float) -
     assert t.refs >= 100, t.refs
     assert t.f1() >= min_f1, f"micro F1 {t.f1():.4f} < {min_f1}"
     assert t.exact_share() >= min_exact, f"exact {t.exact_share():.3f} < {min_exact}"
+
+
+def test_no_floor_is_below_the_target() -> None:
+    """Every style, in both layouts, is held at micro F1 0.99 or more: a floor is never lowered below it."""
+    low = {(layout, style): f1 for layout, table in FLOORS.items() for style, (f1, _) in table.items() if f1 < 0.99}
+    assert low == {}
 
 
 @pytest.mark.parametrize("layout", sorted(FLOORS))

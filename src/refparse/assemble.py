@@ -71,6 +71,10 @@ def _apply_pub(s: _Steps, pub: dict[str, Any], author_year: bool) -> None:
         # Author–year styles print the year after the names; a year-shaped
         # number after the journal is then its volume ("J Allergy 2012: 316049").
         s.add("volume", "text", year)
+    elif year is not None and author_year and pub.get("vdate") and pub.get("month") is None and "issue" not in pub:
+        # ... and a year-shaped number in brackets after the volume is its issue
+        # (APA: "Proceedings B, 278(1719), 2714–2723").
+        s.add("issue", "issue", (year,))
     elif year is not None:
         s.add("date", "date", year, pub.get("month"), pub.get("day"))
     if pub.get("volume") is not None:

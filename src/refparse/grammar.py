@@ -68,6 +68,31 @@ def _parts(children: Iterable[Any], kind: str) -> list[Part]:
 _NAME_TYPES = ("TEXT", "MONTH")
 
 
+def _given_first_after_and(c: list[Any]) -> list[Any]:
+    """"Li, X., and John Bai" (Chicago): after a first "Family, I." the name behind ", and" is given first.
+
+    The grammar reads two words in a "Family, I." list as a surname and a full
+    given name ("Liu" / "Xun", as line-broken pages print Chinese names); it
+    cannot tell "John Bai" from them by type. The list's shape can: a first
+    name printed with a comma before its initials, and this name after ", and"
+    — a mark Vancouver's "Liu Xun" lists never print.
+    """
+    first = next((p for p in c if isinstance(p, Part)), None)
+    if first is None or first.kind != "person" or first.tail == "FULL":
+        return c
+    given, family = first.value.get("given"), first.value.get("family")
+    if given is None or family is None or given != family + 2:  # "Li" "," "X.": TEXT COMMA INIT
+        return c
+    out = list(c)
+    for i in range(2, len(out)):
+        p = out[i]
+        if (isinstance(p, Part) and p.tail == "FULL" and isinstance(out[i - 1], Tok) and out[i - 1].type == "AND"
+                and isinstance(out[i - 2], Tok) and out[i - 2].type == "COMMA"):
+            value = {**p.value, "family": p.value["given"], "given": p.value["family"]}
+            out[i] = Part("person", value, p.at)
+    return out
+
+
 class PartsTransformer(Transformer[Tok, Any]):
     """Turn each grammar rule into a :class:`Part` of token indices; nothing else."""
 
@@ -108,7 +133,7 @@ class PartsTransformer(Transformer[Tok, Any]):
         texts = _indices(c, "TEXT")
         sfx = _parts(c, "suffix")
         value = {"family": texts[0], "given": texts[1], "particle": None, "suffix": sfx[0].value if sfx else None}
-        return Part("person", value, _at(c))
+        return Part("person", value, _at(c), "FULL")
 
     def bare_person(self, c: list[Any]) -> Part:
         return Part("person", {"family": c[0].index, "given": None, "particle": None, "suffix": None}, _at(c))
@@ -134,6 +159,7 @@ class PartsTransformer(Transformer[Tok, Any]):
         return Part("etal", True, _at(c))
 
     def contributors(self, c: list[Any]) -> Part:
+        c = _given_first_after_and(c)
         flat = [q for p in c if isinstance(p, Part) for q in (p.value if p.kind == "name_list" else (p,))]
         names = tuple(
             Part("organization", p.value, p.at) if p.kind == "organization_etal" else p
@@ -214,6 +240,7 @@ class PartsTransformer(Transformer[Tok, Any]):
         for p in c:
             if isinstance(p, Part) and p.kind == "vdate":  # "13 (1992): 197": the group's date
                 value["year"], value["month"], value["day"] = p.value["year"], p.value["month"], p.value["day"]
+                value["vdate"] = True
             elif isinstance(p, Part):
                 value[p.kind] = p.value
         vol = _first(c, "VOL")

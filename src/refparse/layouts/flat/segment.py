@@ -150,6 +150,8 @@ _GENRE = re.compile(
     r"\s\[(?=[^\]]*(?:[Tt]ese|[Tt]esis|[Dd]isserta|[Tt]hesis|[Rr]elatório|[Mm]onografia|[Tt]rabalho de [Cc]onclus))"
     r"[^\]]{3,80}\]"
 )
+#: A book's pages in brackets at its title's end ("… Bermuda (p. 720). Knopf.", APA): the pages, not the title.
+_TITLE_PAGES = re.compile(r"\s\((?=pp?\.\s?\d)[^()]{3,30}\)$")
 #: "In:" or "In" before editors or a book: a chapter; the title ends before it.
 _CHAPTER = re.compile(  # (the mark first, then which marks each case takes: the engine then skips to a mark)
     r"[.?!,](?:(?<=[.?!])\s+(?=[Ii]n:?\s+[A-Z\u201c\u2018\"])(?![Ii]n\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico)\b)"
@@ -500,6 +502,10 @@ class _Cutter:
         genre = _GENRE.search(text, q, end)  # "… inclusivas [Tese de Doutorado, PUC-Rio]."
         if genre is not None:
             end = genre.start()
+        elif text[end - 1 : end] == ")":
+            pages = _TITLE_PAGES.search(text, q, end)  # "Field guide to fishes (p. 720). Knopf." (APA)
+            if pages is not None:
+                end = pages.start()
         identifier = _WHOLE.search(text, q, end)  # a URL or DOI ends a title, whatever precedes it
         if identifier is not None and text[identifier.start()] not in "[":
             end = identifier.start()
