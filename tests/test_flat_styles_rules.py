@@ -15,6 +15,31 @@ from test_flat import check_fields, fields, one
 
 CASES = [
     pytest.param(
+        "Moreau PL, Tanaka H, Berg A, Quist R, et. al. (2011) Salt marsh die-off in Brittany. Ecol Lett 14: 55–61.",
+        {"authors": ["Moreau PL", "Tanaka H", "Berg A", "Quist R"], "et_al": True,
+         "title": "Salt marsh die-off in Brittany", "year": 2011, "container": "Ecol Lett"},
+        id="et-al-misprinted-with-a-dot-after-et",
+    ),
+    pytest.param(
+        "HoltK, NagyR, Santos et al. (2015) Lichen cover on granite tors. Oecologia 9: 10–19.",
+        {"authors": ["Holt K", "Nagy R", "Santos"], "et_al": True, "title": "Lichen cover on granite tors",
+         "year": 2015},
+        id="a-bare-surname-before-et-al",
+    ),
+    pytest.param(
+        "Ward J, Ling M. Soil Physics for Agronomists. 3rd ed: Harbour Press; 2001.",
+        {"title": "Soil Physics for Agronomists", "volume": None, "publisher": "Harbour Press", "year": 2001,
+         "type": "book"},
+        id="edition-ending-in-a-colon-before-the-publisher",
+    ),
+    pytest.param(
+        "PriceAJ, OdumT (2004) Grazing by reef urchins In: MeyerKL. Reef ecology today. Boston: Harbour Press. "
+        "pp. 40-52.",
+        {"title": "Grazing by reef urchins", "container": "Reef ecology today", "pages": ("40", "52"),
+         "type": "chapter"},
+        id="in-colon-starts-a-chapter-book-without-a-full-stop-before",
+    ),
+    pytest.param(
         "Okafor, N. (2004). Tidal marshes of West Africa (p. 312). Harbour Press.",
         {"title": "Tidal marshes of West Africa", "pages": ("312", None), "publisher": "Harbour Press",
          "year": 2004},

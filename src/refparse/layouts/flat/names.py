@@ -89,7 +89,7 @@ _GIVEN = rf"(?:{_WORD}(?: (?:{_PARTICLE}){{0,2}}{_WORD}){{0,3}}(?: [{_UP}]\.){{0
 
 # What may follow a name: the start of the next one, or the end of the list.
 _SEP_RX = r"(?:, ?& ?|, and |, y |, e |; and | ?;|,| and | & | e | y | und )(?= ?\S)"  # " ;": a stray space
-_ETAL_RX = r"(?:,? ?(?:et al\.?|e col\.?|y col\.?|et coll\.|and others|u\. ?a\.))(?=[\s.,:;()]|$)"
+_ETAL_RX = r"(?:,? ?(?:et\.? al\.?|e col\.?|y col\.?|et coll\.|and others|u\. ?a\.))(?=[\s.,:;()]|$)"
 #: The list's end after a name: a mark before the title or date, a year, or (after dotted
 #: initials, ABNT) the title itself.
 _END_RX = (
@@ -127,8 +127,8 @@ _GIVEN_WORD = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?"
 _GIVEN_FAMILY = re.compile(
     rf"(?P<given>{_GIVEN_WORD}(?: (?:{_GIVEN_WORD}|[{_UP}]\.)){{0,2}}) (?P<family>{_SURNAME}){_SUFFIX}{_FOLLOWS}"
 )
-#: A surname alone inside a list ("…, Holderied, Surlykke A"): only before another name.
-_BARE_FAMILY = re.compile(rf"(?P<family>{_SURNAME_SPACED})(?=, | \((?:1[5-9]|20)\d\d[a-z]?\))")
+#: A surname alone inside a list ("…, Holderied, Surlykke A"): only before another name, a year or "et al."
+_BARE_FAMILY = re.compile(rf"(?P<family>{_SURNAME_SPACED})(?=, | \((?:1[5-9]|20)\d\d[a-z]?\)| et\.? al\.)")
 
 
 class Piece(NamedTuple):

@@ -157,6 +157,9 @@ _CHAPTER = re.compile(  # (the mark first, then which marks each case takes: the
     r"[.?!,](?:(?<=[.?!])\s+(?=[Ii]n:?\s+[A-Z\u201c\u2018\"])(?![Ii]n\s+(?:[Vv]itro|[Vv]ivo|[Ss]ilico)\b)"
     r"|(?<=,)\s+(?=(?:In:?|in:)\s+[A-Z\u201c\u2018\"])|(?<=[.,])\s+(?=[Ee]m:\s|[Ee]n:\s))"
 )
+#: "… coral reefs In: SalePF. Coral reef fishes": "In:" with its colon starts a chapter's book even
+#: where the full stop before it was lost.
+_CHAPTER_UNMARKED = re.compile(r"(?<=[^\W\d_])\s+(?=In:\s+[A-Z\u00c0-\u00de])")
 #: "In:", "In", "Em:", "En:" before the editors of a book.
 _IN = re.compile(
     r"(?=[iIEe])(?:(?<=[.?!\u201d\u2019\"]\s)in|(?<=[\u201d\u2019\"],\s)in|(?<![^\s.,])(?:In:?|in:|Em:|En:|em:|en:))"
@@ -224,7 +227,7 @@ _WHOLE = re.compile(  # (each alternative's first character tested once, first: 
     r"|[Aa]r[Xx]iv:\s?\S+?(?=[.,;]?(?:\s|$))"
     r"|\[[^\]]{2,40}\]"
     rf"|{_BRACKETED_ROLE}"
-    r"|\b\d{1,2}(?:\.|[ª°º]|st|nd|rd|th)?\s?(?:ed\.|edn\.?|edição|edición|edition)"
+    r"|\b\d{1,2}(?:\.|[ª°º]|st|nd|rd|th)?\s?(?:ed\.|ed(?=[:;,]\s)|edn\.?|edição|edición|edition)"  # "1st ed: Sinauer"
     r")"
 )
 #: After a comma: more of a place, then a colon and a publisher (", IL, USA: University …").
@@ -472,6 +475,8 @@ class _Cutter:
             if quoted is not None:
                 return self._after_quoted(quoted)
         chapter = _CHAPTER.search(text, q)
+        if chapter is None and " In: " in text:
+            chapter = _CHAPTER_UNMARKED.search(text, q)
         group = _group(text, q)
         if group is not None and (chapter is None or group.start() < chapter.start()):
             return self._title_and_container(q, group.start())
