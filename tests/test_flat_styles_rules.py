@@ -15,6 +15,18 @@ from test_flat import check_fields, fields, one
 
 CASES = [
     pytest.param(
+        "1. Paraná. Decreto nº 4.512, de 3 de março de 1999. Disponível em http://www.legislacao.pr.gov.br/d4512 "
+        "Acesso em 2-II-2021.",
+        {"title": "Decreto nº 4.512, de 3 de março de", "year": 1999},
+        id="abnt-legal-act-whose-date-is-the-only-year",
+    ),
+    pytest.param(
+        "1. BRASIL. Lei nº 8.080, de 19 de setembro de 1990. Disponível em http://www.planalto.gov.br/l8080. "
+        "Brasília, 1991.",
+        {"title": "Lei nº 8.080, de 19 de setembro de 1990", "year": 1991},
+        id="abnt-legal-act-with-a-later-year-keeps-its-date",
+    ),
+    pytest.param(
         "Moreau PL, Tanaka H, Berg A, Quist R, et. al. (2011) Salt marsh die-off in Brittany. Ecol Lett 14: 55–61.",
         {"authors": ["Moreau PL", "Tanaka H", "Berg A", "Quist R"], "et_al": True,
          "title": "Salt marsh die-off in Brittany", "year": 2011, "container": "Ecol Lett"},

@@ -337,6 +337,28 @@ _LEGAL_ACT = re.compile(
     r"(?:Lei(?: Complementar)?|Decreto(?:-[Ll]ei)?|Resolução|Portaria|Nota [Tt]écnica|Medida [Pp]rovisória|Parecer"
     r"|Instrução [Nn]ormativa|Emenda [Cc]onstitucional|Deliberação)\s+(?:[Nn][º°o]\.?|n\.º|[Nn]\.)\s*\d"
 )
+#: The year that ends a legal act's date ("Lei nº 9.985, de 18 de julho de 2000").
+_ACT_YEAR = re.compile(rf"(?<= de ){_YEAR}$")
+#: A year after a legal act's title that is not its link's nor its access date's.
+_OTHER_YEAR = re.compile(rf"https?://\S+|(?:Acesso|Acessado|Accessed|Consultado)[^.]*|\b(?P<year>{_YEAR})\b")
+
+
+def _act_year_apart(text: str, q: int, end: int) -> int:
+    """Where a legal act's title ends when its link follows and no other year: before its date's year.
+
+    "Brasil. Lei nº 9.985, de 18 de julho de 2000. Disponível em …" prints no
+    other date: the act's year is the reference's, as a page tags it (the title
+    "… de 18 de julho de", the year 2000). With a later year ("Brasília, 1973.")
+    the title keeps its own.
+    """
+    year = _ACT_YEAR.search(text, q, end)
+    if year is None:
+        return end
+    if any(m.group("year") for m in _OTHER_YEAR.finditer(text, end + 1)):
+        return end
+    return year.start() - 1
+
+
 #: Where a link's label or the link itself starts: a legal act's summary is not there.
 _ACCESS_LABEL = re.compile(r"\s*(?:Dispon[íi]vel|Available|Acesso|Accessed|Retrieved|URL|https?://|www\.)")
 #: A journal's place: one to three capitalised words ("São Paulo", "Rio de Janeiro").
@@ -497,6 +519,8 @@ class _Cutter:
         if _LEGAL_ACT.match(text, q) and not (ends and _ACCESS_LABEL.match(text, ends[0] + 1)):
             # "Lei nº 12.711, de 29 de agosto de 2012. Dispõe sobre …." (a link ends it; "Disponível em" too)
             end = ends[1] if len(ends) > 1 else len(text)
+        elif ends and _LEGAL_ACT.match(text, q):
+            end = _act_year_apart(text, q, end)
         if end < len(text) and text[end] in "?!":  # a question is the title's own
             end += 1
         version = _VERSION.match(text, end + 1)  # "lme4: … Eigen and S4. R package version 1.1-7. 2014."
