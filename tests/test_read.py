@@ -76,3 +76,14 @@ _LINE_ENDS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85|\x0b|\x0c")
 @given(st.text(alphabet="ab .\t\n\r\u2028\x85\x0c\x1c\u00a0\u2009\u200b\ufeff\u00ade\u0301\u202e1", max_size=40))
 def test_clean_lines_cleans_each_line_as_clean_line_does(text: str) -> None:
     assert clean_lines(text) == [clean_line(piece) for piece in _LINE_ENDS.split(text)]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab .\t\n\r\u2028\x85\x0c\x1c\u00a0\u2009\u200b\ufeff\u00ade\u0301\u202e1", max_size=40),
+       st.booleans())
+def test_the_lines_iter_lines_reads_are_clean_lines_whichever_form_is_asked_first(text: str, plain_first: bool) -> None:
+    # iter_lines keeps the last text's lines and makes the indented form from the plain one
+    first, then = (False, True) if plain_first else (True, False)
+    for indent in (first, then):
+        lines = [line.text for line in iter_lines(text, indent)]
+        assert lines == [line for line in clean_lines(text.removeprefix("\ufeff"), indent) if line]

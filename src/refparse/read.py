@@ -139,9 +139,23 @@ def _cleaned(text: str, indent: bool) -> tuple[str, ...]:
 
     Why: detecting a text's layout reads its lines, and parsing it reads them
     again; a text is cleaned once (a string caches its hash, so the lookup
-    costs nothing; only the last text is held).
+    costs nothing; only the last text is held). The indented form is made
+    from the plain one: detection asks for both (the line-broken layout reads
+    plain lines, the flat one marks the indented), and collapsing each line's
+    spaces was most of the cost of cleaning it.
     """
-    return tuple(clean_lines(text, indent))
+    unified, plain = _plain_lines(text)
+    if not indent:
+        return plain
+    # what _indented does, from the line already cleaned (a cleaned line never starts with a space)
+    return tuple(" " + c if c and raw[:1].isspace() else c for raw, c in zip(unified.split("\n"), plain))
+
+
+@lru_cache(maxsize=1)
+def _plain_lines(text: str) -> tuple[str, tuple[str, ...]]:
+    """The last text asked for, normalized (its line ends unified), and its cleaned lines without indents."""
+    unified = _unify(_NEWLINES.sub("\n", text))
+    return unified, tuple(" ".join(line.split()) for line in unified.split("\n"))
 
 
 def _indented(line: str) -> str:

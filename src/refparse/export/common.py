@@ -109,6 +109,8 @@ def findings(c: Citation) -> Findings:
     Returns:
         Its :class:`Findings`.
     """
+    if c.note is None and c.status == "parsed" and not c.warnings:
+        return _NOTHING  # most references: no note, no warning (a frozen value, shared)
     note = c.note
     unplaced = None
     if note is not None and _OWN_PREFIX in note:
@@ -128,3 +130,7 @@ def findings(c: Citation) -> Findings:
         warnings=warnings,
         raw=c.raw if say else None,
     )
+
+
+#: The findings of a clean parse (no note, no warning), which :func:`findings` returns shared.
+_NOTHING = Findings(note=None, status=None, reason=None, unplaced=None, warnings=(), raw=None)
