@@ -148,7 +148,7 @@ def _cleaned(text: str, indent: bool) -> tuple[str, ...]:
     if not indent:
         return plain
     # what _indented does, from the line already cleaned (a cleaned line never starts with a space)
-    return tuple(" " + c if c and raw[:1].isspace() else c for raw, c in zip(unified.split("\n"), plain))
+    return tuple(" " + c if c and raw[:1].isspace() else c for raw, c in zip(unified.split("\n"), plain, strict=True))
 
 
 @lru_cache(maxsize=1)
